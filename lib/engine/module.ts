@@ -1,0 +1,63 @@
+// The callflow module contract: one definition per Kazoo module, in callflows/<name>.ts.
+// The registry built from these drives validation, the API's schema listing, the executor and docs.
+import type { CallControl } from '../callcontrol/port.ts';
+
+/**
+ * What a module tells the executor to do next: Kazoo's cf_exe control verbs.
+ * - child: continue(K): take child K, falling back to `_`; neither → stop.
+ * - stop: return to a stacked parent's `_` if any, else end the call (hang up, with `cause`).
+ * - hard_stop: end the call now, ignoring the stack (the `hangup` module, a channel that is gone).
+ * - branch: push the current node's `_` and run `flow` (callflow, menu hunt, disa…); counts toward 50.
+ * - replace: run `flow` instead of the rest of this flow (a pivot response); the stack is kept.
+ * - release: end execution without hanging up (transferred, parked, or owned by a conference/fax).
+ */
+export type Outcome =
+  | { kind: 'child'; key: string; reason?: string }
+  | { kind: 'stop'; cause?: string; reason?: string }
+  | { kind: 'hard_stop'; cause?: string; reason?: string }
+  | { kind: 'branch'; flow: CallflowNode; reason?: string }
+  | { kind: 'replace'; flow: CallflowNode; reason?: string }
+  | { kind: 'release'; reason?: string };
+
+export interface CallflowNode {
+  module: string;
+  data?: Record<string, unknown>;
+  children?: Record<string, CallflowNode>;
+  [extra: string]: unknown;
+}
+
+/** Per-call state a module may read and write (CAVs, captures, collected digits...). */
+export interface CallContext {
+  call: CallControl;
+  accountId: string;
+  callflowId?: string;
+  /** Capture groups of the pattern that matched, Kazoo's `capture_group`. */
+  captureGroup?: string;
+  /** Custom application variables (set_variables). */
+  cav: Record<string, string>;
+  /** Named digit collections (collect_dtmf). */
+  collected: Record<string, string>;
+  /** Free-form per-call attributes recorded on the call record. */
+  attributes: Record<string, unknown>;
+}
+
+export type JsonSchema = Record<string, unknown>;
+
+export interface ModuleDefinition<D = Record<string, unknown>> {
+  /** Kazoo module name. */
+  name: string;
+  aliases?: string[];
+  /** Short human description. */
+  summary: string;
+  /** JSON Schema of the node's `data`, with Kazoo's defaults. */
+  schema: JsonSchema;
+  /** Child keys the module can take; '*' means any key (e.g. rule ids, digits). */
+  children: string[];
+  /** false: the name is known and its data validated, but the engine skips it (goes to `_`). */
+  implemented: boolean;
+  run?(ctx: CallContext, data: D): Promise<Outcome>;
+}
+
+export const next = (reason?: string): Outcome => ({ kind: 'child', key: '_', reason });
+export const child = (key: string, reason?: string): Outcome => ({ kind: 'child', key, reason });
+export const stop = (reason?: string, cause?: string): Outcome => ({ kind: 'stop', reason, cause });
