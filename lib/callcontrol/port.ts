@@ -64,6 +64,11 @@ export interface CallControl {
   /** Channel variables Asterisk gave the call at entry (e.g. from the dialplan). */
   readonly channelVars: Readonly<Record<string, string>>;
 
+  /** When the call was answered (by ariflow or before it entered the app). */
+  readonly answeredAt?: Date;
+  /** Kazoo-style hangup cause name once the call has ended (e.g. NORMAL_CLEARING, USER_BUSY). */
+  readonly hangupCause?: string;
+
   answer(): Promise<void>;
   isAnswered(): boolean;
   /** Play media URIs in order (Asterisk forms: `sound:...`, `tone:...`, `digits:...`, `number:...`, `recording:...`). */

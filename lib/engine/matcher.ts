@@ -1,5 +1,6 @@
 // Finds the callflow for a dialled number with Kazoo's precedence (reference §1.2):
 // exact number, then the pattern with the longest captured group, then the account's `no_match`.
+import { compilePattern } from '../validation/patterns.ts';
 
 export interface RouteSource {
   callflowId: string;
@@ -25,12 +26,10 @@ interface CompiledPattern {
 
 const allDigits = /^\+?\d+$/;
 
-/** Erlang `re` (PCRE) and JS differ in a few spellings; translate the common ones, reject the rest. */
-export function compilePattern(source: string): RegExp | undefined {
+/** The same PCRE→JS translation the API validates with, so a pattern matches as it validated. */
+function tryCompile(source: string): RegExp | undefined {
   try {
-    // PCRE's \A and \z anchors; `(?P<name>` named groups.
-    const js = source.replace(/\\A/g, '^').replace(/\\[zZ]/g, '$').replace(/\(\?P</g, '(?<');
-    return new RegExp(js);
+    return compilePattern(source);
   } catch {
     return undefined;
   }
@@ -51,7 +50,7 @@ export class RouteTable {
         else if (!this.exact.has(n)) this.exact.set(n, src.callflowId);
       }
       for (const p of src.patterns) {
-        const regex = compilePattern(p);
+        const regex = tryCompile(p);
         if (regex) this.patterns.push({ callflowId: src.callflowId, source: p, regex });
         else this.invalidPatterns.push({ callflowId: src.callflowId, pattern: p });
       }

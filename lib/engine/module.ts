@@ -1,6 +1,7 @@
 // The callflow module contract: one definition per Kazoo module, in callflows/<name>.ts.
 // The registry built from these drives validation, the API's schema listing, the executor and docs.
 import type { CallControl } from '../callcontrol/port.ts';
+import type { Logger } from '../log.ts';
 
 /**
  * What a module tells the executor to do next: Kazoo's cf_exe control verbs.
@@ -26,6 +27,32 @@ export interface CallflowNode {
   [extra: string]: unknown;
 }
 
+/** The account's documents as modules see them: always scoped to the call's account. */
+export interface AccountData {
+  get<T = Record<string, unknown>>(collection: string, id: string): Promise<T | undefined>;
+  find<T = Record<string, unknown>>(collection: string, filter: Record<string, unknown>, limit?: number): Promise<T[]>;
+  /** Sets fields (dotted paths allowed) on one document; false when it does not exist. */
+  update(collection: string, id: string, set: Record<string, unknown>): Promise<boolean>;
+}
+
+export interface SpeakOptions {
+  voice?: string;
+  language?: string;
+  /** 'espeak' (local, default) or 'google'. */
+  engine?: string;
+}
+
+/** Turns what a callflow names into something the call-control port can play. */
+export interface MediaServices {
+  /**
+   * A Kazoo media reference (32-hex media id, `/<db>/<id>`, http(s) URL, `tone_stream://`,
+   * `silence_stream://N`, a system prompt name such as `vm-goodbye`) → playable URIs.
+   */
+  resolve(ref: string, language?: string): Promise<string[]>;
+  /** Synthesised speech (cached by engine, voice, language, text) → a playable URI. */
+  speak(text: string, opts?: SpeakOptions): Promise<string>;
+}
+
 /** Per-call state a module may read and write (CAVs, captures, collected digits...). */
 export interface CallContext {
   call: CallControl;
@@ -33,12 +60,18 @@ export interface CallContext {
   callflowId?: string;
   /** Capture groups of the pattern that matched, Kazoo's `capture_group`. */
   captureGroup?: string;
+  captureGroups?: Record<string, string>;
   /** Custom application variables (set_variables). */
   cav: Record<string, string>;
   /** Named digit collections (collect_dtmf). */
   collected: Record<string, string>;
   /** Free-form per-call attributes recorded on the call record. */
   attributes: Record<string, unknown>;
+  /** Call language (the `language` module changes it). */
+  language: string;
+  data: AccountData;
+  media: MediaServices;
+  logger: Logger;
 }
 
 export type JsonSchema = Record<string, unknown>;

@@ -1,0 +1,32 @@
+// Hands the caller to a conference, stored (by id) or described inline (`config`).
+// Kazoo: cf_conference, module name `conference`.
+import type { JsonSchema, ModuleDefinition } from '../lib/engine/module.ts';
+import { conferencesSchema } from '../lib/validation/documents/conferences.ts';
+import { docId, mediaRef, moduleData } from './schema-parts.ts';
+
+/** Also used by conference_feature, which takes the conference id from the capture group. */
+export const conferenceData: Record<string, JsonSchema> = {
+  id: { ...docId, description: 'Conference id.' },
+  config: conferencesSchema,
+  moderator: { type: 'boolean', description: 'Join as moderator (no moderator PIN).' },
+  welcome_prompt: {
+    type: 'object',
+    default: {},
+    properties: {
+      play: { type: 'boolean', default: true },
+      media_id: mediaRef,
+    },
+  },
+  play_entry_tone: { type: ['boolean', 'string'], description: 'true/false or a media reference.' },
+  play_exit_tone: { type: ['boolean', 'string'], description: 'true/false or a media reference.' },
+};
+
+const definition: ModuleDefinition = {
+  name: 'conference',
+  summary: 'Put the caller into a conference; the conference service takes over the call.',
+  schema: moduleData(conferenceData),
+  children: [],
+  implemented: false,
+};
+
+export default definition;

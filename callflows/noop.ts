@@ -1,0 +1,14 @@
+// Round-trips a no-op command to the media server, then continues.
+// Kazoo: cf_noop (master only), module name `noop`.
+import type { ModuleDefinition } from '../lib/engine/module.ts';
+import { moduleData } from './schema-parts.ts';
+
+const definition: ModuleDefinition = {
+  name: 'noop',
+  summary: 'Do nothing (media-server round trip), then continue.',
+  schema: moduleData(),
+  children: ['_'],
+  implemented: false,
+};
+
+export default definition;

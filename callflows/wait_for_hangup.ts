@@ -1,0 +1,14 @@
+// Holds the flow until the caller hangs up.
+// Kazoo: cf_wait_for_hangup (master only), module name `wait_for_hangup`.
+import type { ModuleDefinition } from '../lib/engine/module.ts';
+import { moduleData } from './schema-parts.ts';
+
+const definition: ModuleDefinition = {
+  name: 'wait_for_hangup',
+  summary: 'Wait for the hangup; ends the flow.',
+  schema: moduleData(),
+  children: [],
+  implemented: false,
+};
+
+export default definition;

@@ -1,0 +1,147 @@
+// A call's way through ariflow: find its account and callflow, walk the tree, write its record.
+import type { Db } from 'mongodb';
+import type { CallControl } from '../callcontrol/port.ts';
+import type { Logger } from '../log.ts';
+import type { Speak } from '../media/resolver.ts';
+import { createMediaServices } from '../media/resolver.ts';
+import { accountData } from './account-data.ts';
+import type { CallRecordWriter } from './call-records.ts';
+import { executeFlow, type ExecutionResult, type ExecutorDeps } from './executor.ts';
+import type { RouteMatch } from './matcher.ts';
+import type { CallContext, CallflowNode } from './module.ts';
+import type { RouteCache } from './routes.ts';
+
+export interface IncomingCall {
+  /** `inbound`: from a carrier or the test driver; `device`: placed by a registered phone. */
+  kind: 'inbound' | 'device';
+  exten: string;
+  /** PJSIP endpoint of the calling device (kind `device`). */
+  endpoint?: string;
+  /** Account pinned by the dialplan (third Stasis argument of `inbound`), if any. */
+  accountId?: string;
+}
+
+export interface EngineDeps extends Omit<ExecutorDeps, 'logger'> {
+  db: Db;
+  routes: RouteCache;
+  records: CallRecordWriter;
+  logger: Logger;
+  mediaDir: string;
+  speak: Speak;
+  defaultLanguage?: string;
+  onCallStart?(): void;
+  onCallEnd?(): void;
+}
+
+interface DeviceDoc {
+  _id: string;
+  account_id: string;
+  owner_id?: string;
+}
+
+export interface Resolved {
+  accountId: string;
+  match: RouteMatch;
+  device?: DeviceDoc;
+}
+
+export function createEngine(deps: EngineDeps) {
+  const { db, routes, records, logger } = deps;
+
+  /** The call's account: the pinned one, the calling device's, or the one that owns the dialled number. */
+  async function resolve(incoming: IncomingCall): Promise<Resolved | undefined> {
+    let device: DeviceDoc | undefined;
+    let accountId = incoming.accountId;
+    if (incoming.kind === 'device' && incoming.endpoint) {
+      device = (await db.collection<DeviceDoc>('devices').findOne({ 'sip.username': incoming.endpoint })) ?? undefined;
+      accountId = device?.account_id;
+    }
+    if (!accountId) {
+      const owners = await db
+        .collection('callflows')
+        .find({ numbers: incoming.exten }, { projection: { account_id: 1 } })
+        .limit(2)
+        .toArray();
+      // A number claimed by two accounts (e.g. the same extension) cannot route an unpinned inbound call.
+      if (owners.length !== 1) return undefined;
+      accountId = String(owners[0].account_id);
+    }
+    const table = await routes.table(accountId);
+    // no_match is the account's outbound catch-all: only its own devices may reach it.
+    const match = table.match(incoming.exten, { allowNoMatch: incoming.kind === 'device' && !!device });
+    return match ? { accountId, match, device } : undefined;
+  }
+
+  async function handleCall(call: CallControl, incoming: IncomingCall): Promise<void> {
+    const startedAt = new Date();
+    const log = logger.child({ call: call.id });
+    deps.onCallStart?.();
+    let resolved: Resolved | undefined;
+    let result: ExecutionResult = { trace: [], end: 'hangup' };
+    let flowName: string | undefined;
+    const ctx: Partial<CallContext> = { cav: {}, collected: {}, attributes: {} };
+    try {
+      resolved = await resolve(incoming);
+      const doc = resolved && (await routes.callflow(resolved.accountId, resolved.match.callflowId));
+      if (!resolved || !doc) {
+        log.info({ exten: incoming.exten, kind: incoming.kind }, 'no callflow for number');
+        // Not answered, like Kazoo: the caller's side plays its own "number not in service".
+        await call.hangup('unallocated').catch(() => {});
+        result = { trace: [], end: 'hangup', cause: 'UNALLOCATED_NUMBER' };
+        return;
+      }
+      flowName = doc.name;
+      const data = accountData(db, resolved.accountId);
+      const full: CallContext = {
+        call,
+        accountId: resolved.accountId,
+        callflowId: String(doc._id),
+        captureGroup: resolved.match.captureGroup,
+        captureGroups: resolved.match.captureGroups,
+        cav: ctx.cav!,
+        collected: ctx.collected!,
+        attributes: ctx.attributes!,
+        language: deps.defaultLanguage ?? 'en',
+        data,
+        media: createMediaServices({ mediaDir: deps.mediaDir, data, speak: deps.speak }),
+        logger: log,
+      };
+      if (resolved.device) full.attributes.device_id = resolved.device._id;
+      log.info({ exten: incoming.exten, account: resolved.accountId, callflow: doc._id, via: resolved.match.via }, 'callflow matched');
+      result = await executeFlow(full, doc.flow as CallflowNode, { lookup: deps.lookup, prepare: deps.prepare, logger });
+    } catch (err) {
+      // A database outage or a bug must not leave the caller in dead air.
+      log.error({ err }, 'call handling failed');
+      await call.hangup('normal_temporary_failure').catch(() => {});
+      result = { ...result, end: 'hangup', cause: 'NORMAL_TEMPORARY_FAILURE' };
+    } finally {
+      await call.waitForHangup().catch(() => {});
+      const endedAt = new Date();
+      records.write({
+        _id: call.id,
+        account_id: resolved?.accountId ?? null,
+        callflow_id: resolved?.match.callflowId ?? null,
+        direction: incoming.kind,
+        caller_id_number: call.callerId.number,
+        caller_id_name: call.callerId.name,
+        callee: incoming.exten,
+        matched_via: resolved?.match.via,
+        capture_group: resolved?.match.captureGroup,
+        started_at: startedAt,
+        answered_at: call.answeredAt ?? null,
+        ended_at: endedAt,
+        duration_ms: endedAt.getTime() - startedAt.getTime(),
+        hangup_cause: call.hangupCause ?? result.cause ?? 'NORMAL_CLEARING',
+        end: result.end,
+        trace: result.trace,
+        cav: ctx.cav ?? {},
+        attributes: { ...(ctx.attributes ?? {}), ...(flowName ? { callflow_name: flowName } : {}) },
+      });
+      deps.onCallEnd?.();
+    }
+  }
+
+  return { handleCall, resolve };
+}
+
+export type Engine = ReturnType<typeof createEngine>;
