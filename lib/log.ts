@@ -11,7 +11,7 @@ export const redactedKeys = [
 export function createLogger(level = process.env.LOG_LEVEL || 'info'): Logger {
   return pino({
     level,
-    base: { app: 'ariflow' },
+    base: { service: 'ariflow' },
     redact: { paths: [...redactedKeys, ...redactedKeys.map((k) => `*.${k}`)], censor: '[redacted]' },
   });
 }

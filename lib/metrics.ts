@@ -3,7 +3,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'ariflow_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'ariflow_' });
   return {
     registry,
     callsActive: new Gauge({ name: 'ariflow_calls_active', help: 'Calls currently handled', registers: [registry] }),

@@ -58,8 +58,9 @@ export function createApp({ logger, metrics, health, api }: Omit<HttpServerOptio
     ctx.type = metrics.registry.contentType;
     ctx.body = await metrics.registry.metrics();
   });
-  app.use(root.routes()).use(root.allowedMethods());
+  // The API first: its own 404/405 handling must not be overridden by the root router's allowedMethods.
   if (api) app.use(api.routes()).use(api.allowedMethods());
+  app.use(root.routes()).use(root.allowedMethods());
   return app;
 }
 

@@ -12,10 +12,12 @@ export class DatabaseUnreachableError extends Error {
 
 /** Collections and their indexes. Every document belongs to an account, so most indexes lead with it. */
 export const collectionIndexes: Record<string, IndexDescription[]> = {
-  accounts: [{ key: { parent_id: 1 } }, { key: { tree: 1 } }],
-  auth_tokens: [{ key: { expires_at: 1 } }],
+  accounts: [{ key: { parent_id: 1 } }, { key: { tree: 1 } }, { key: { pvt_api_key_hash: 1 } }],
+  auth_tokens: [{ key: { expires_at: 1 } }, { key: { account_id: 1 } }],
   callflows: [{ key: { account_id: 1, _id: 1 } }],
   callflow_numbers: [{ key: { account_id: 1, callflow_id: 1 } }],
+  // SIP user names claimed by devices (_id = lower-cased name, unique across accounts): lib/api/claims.ts.
+  sip_usernames: [{ key: { account_id: 1, device_id: 1 } }],
   devices: [{ key: { account_id: 1, _id: 1 } }, { key: { 'sip.username': 1 } }, { key: { account_id: 1, owner_id: 1 } }],
   users: [{ key: { account_id: 1, _id: 1 } }],
   groups: [{ key: { account_id: 1, _id: 1 } }],
