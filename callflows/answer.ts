@@ -1,6 +1,6 @@
 // Answers the call and waits until the answer is confirmed.
 // Kazoo: cf_answer (master only), module name `answer`.
-import type { ModuleDefinition } from '../lib/engine/module.ts';
+import { next, type ModuleDefinition } from '../lib/engine/module.ts';
 import { moduleData } from './schema-parts.ts';
 
 const definition: ModuleDefinition = {
@@ -8,7 +8,11 @@ const definition: ModuleDefinition = {
   summary: 'Answer the call, then continue.',
   schema: moduleData(),
   children: ['_'],
-  implemented: false,
+  implemented: true,
+  async run(ctx) {
+    await ctx.call.answer();
+    return next();
+  },
 };
 
 export default definition;

@@ -1,6 +1,6 @@
 // Answers and keeps the line silent until the caller hangs up.
 // Kazoo: cf_dead_air, module name `dead_air`.
-import type { ModuleDefinition } from '../lib/engine/module.ts';
+import { stop, type ModuleDefinition } from '../lib/engine/module.ts';
 import { moduleData } from './schema-parts.ts';
 
 const definition: ModuleDefinition = {
@@ -8,7 +8,12 @@ const definition: ModuleDefinition = {
   summary: 'Answer, play nothing, wait for hangup.',
   schema: moduleData(),
   children: [],
-  implemented: false,
+  implemented: true,
+  async run(ctx) {
+    await ctx.call.answer();
+    await ctx.call.waitForHangup();
+    return stop('caller hung up');
+  },
 };
 
 export default definition;

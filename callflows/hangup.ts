@@ -8,7 +8,10 @@ const definition: ModuleDefinition = {
   summary: 'Hang up and end the flow (ignores any branch stack).',
   schema: moduleData(),
   children: [],
-  implemented: false,
+  implemented: true,
+  async run() {
+    return { kind: 'hard_stop', cause: 'normal_clearing', reason: 'hangup module' };
+  },
 };
 
 export default definition;

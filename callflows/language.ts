@@ -1,6 +1,6 @@
 // Sets the language used for prompts and TTS for the rest of the call.
 // Kazoo: cf_language, module name `language`.
-import type { ModuleDefinition } from '../lib/engine/module.ts';
+import { next, type ModuleDefinition } from '../lib/engine/module.ts';
 import { moduleData } from './schema-parts.ts';
 
 const definition: ModuleDefinition = {
@@ -11,7 +11,13 @@ const definition: ModuleDefinition = {
     ['language'],
   ),
   children: ['_'],
-  implemented: false,
+  implemented: true,
+  async run(ctx, data) {
+    ctx.language = String(data.language).toLowerCase();
+    // Asterisk picks prompts by its own CHANNEL(language), e.g. sounds/fr/... for `fr`.
+    await ctx.call.setVariable('CHANNEL(language)', ctx.language.split('-')[0]);
+    return next(`language ${ctx.language}`);
+  },
 };
 
 export default definition;

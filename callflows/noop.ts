@@ -1,6 +1,6 @@
 // Round-trips a no-op command to the media server, then continues.
 // Kazoo: cf_noop (master only), module name `noop`.
-import type { ModuleDefinition } from '../lib/engine/module.ts';
+import { next, type ModuleDefinition } from '../lib/engine/module.ts';
 import { moduleData } from './schema-parts.ts';
 
 const definition: ModuleDefinition = {
@@ -8,7 +8,10 @@ const definition: ModuleDefinition = {
   summary: 'Do nothing (media-server round trip), then continue.',
   schema: moduleData(),
   children: ['_'],
-  implemented: false,
+  implemented: true,
+  async run() {
+    return next();
+  },
 };
 
 export default definition;

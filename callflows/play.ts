@@ -1,6 +1,6 @@
 // Plays a media file, URL, tone or system prompt to the caller.
 // Kazoo: cf_play, module name `play`.
-import type { ModuleDefinition } from '../lib/engine/module.ts';
+import { next, type ModuleDefinition } from '../lib/engine/module.ts';
 import { mediaRef, moduleData, terminators } from './schema-parts.ts';
 
 const definition: ModuleDefinition = {
@@ -14,7 +14,23 @@ const definition: ModuleDefinition = {
     loop_count: { type: 'integer', minimum: 1 },
   }),
   children: ['_'],
-  implemented: false,
+  implemented: true,
+  async run(ctx, data) {
+    const media = await ctx.media.resolve(String(data.id ?? ''), ctx.language);
+    if (!media.length) return next('media not found');
+    if (data.answer !== false) {
+      await ctx.call.answer();
+    }
+    const terminators = data.terminators as string[];
+    // endless_playback repeats until a terminator or hangup; loop_count bounds the repeats otherwise.
+    const loops = data.endless_playback ? Number.POSITIVE_INFINITY : Number(data.loop_count ?? 1);
+    for (let i = 0; i < loops; i++) {
+      const r = await ctx.call.play(media, { terminators, language: ctx.language });
+      if (r.status === 'interrupted') return next(`interrupted by ${r.digit}`);
+      if (r.status === 'failed') return next('playback failed');
+    }
+    return next();
+  },
 };
 
 export default definition;

@@ -1,6 +1,6 @@
 // Template module that does nothing; kept because imported flows may contain it.
 // Kazoo: cf_skel, module name `skel`.
-import type { ModuleDefinition } from '../lib/engine/module.ts';
+import { next, type ModuleDefinition } from '../lib/engine/module.ts';
 import { moduleData } from './schema-parts.ts';
 
 const definition: ModuleDefinition = {
@@ -8,7 +8,10 @@ const definition: ModuleDefinition = {
   summary: 'Do nothing, continue.',
   schema: moduleData(),
   children: ['_'],
-  implemented: false,
+  implemented: true,
+  async run() {
+    return next();
+  },
 };
 
 export default definition;

@@ -1,6 +1,6 @@
 // Waits for a while without answering.
 // Kazoo: cf_sleep, module name `sleep`.
-import type { ModuleDefinition } from '../lib/engine/module.ts';
+import { next, type ModuleDefinition } from '../lib/engine/module.ts';
 import { moduleData } from './schema-parts.ts';
 
 const definition: ModuleDefinition = {
@@ -11,7 +11,13 @@ const definition: ModuleDefinition = {
     unit: { type: 'string', enum: ['ms', 's', 'm', 'h'], default: 's' },
   }),
   children: ['_'],
-  implemented: false,
+  implemented: true,
+  async run(ctx, data) {
+    const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+    const ms = Math.min(Math.max(0, Number(data.duration) || 0) * (unitMs[String(data.unit)] ?? 1000), 86_400_000);
+    await ctx.call.sleep(ms);
+    return next(`slept ${ms} ms`);
+  },
 };
 
 export default definition;

@@ -1,6 +1,6 @@
 // Speaks a text to the caller with a text-to-speech engine.
 // Kazoo: cf_tts, module name `tts`.
-import type { ModuleDefinition } from '../lib/engine/module.ts';
+import { next, type ModuleDefinition } from '../lib/engine/module.ts';
 import { moduleData, terminators } from './schema-parts.ts';
 
 const definition: ModuleDefinition = {
@@ -18,7 +18,28 @@ const definition: ModuleDefinition = {
     ['text'],
   ),
   children: ['_'],
-  implemented: false,
+  implemented: true,
+  async run(ctx, data) {
+    await ctx.call.answer();
+    let uri: string;
+    try {
+      uri = await ctx.media.speak(String(data.text), {
+        voice: data.voice as string | undefined,
+        language: (data.language as string | undefined) ?? ctx.language,
+        engine: data.engine as string | undefined,
+      });
+    } catch (err) {
+      // A failed synthesis skips the prompt rather than holding the caller in silence.
+      ctx.logger.warn({ err: (err as Error).message }, 'tts failed');
+      return next('tts failed');
+    }
+    const terminators = data.terminators as string[];
+    do {
+      const r = await ctx.call.play([uri], { terminators });
+      if (r.status !== 'done') return next(r.status === 'interrupted' ? `interrupted by ${r.digit}` : 'playback failed');
+    } while (data.endless_playback);
+    return next();
+  },
 };
 
 export default definition;

@@ -1,6 +1,6 @@
 // Holds the flow until the caller hangs up.
 // Kazoo: cf_wait_for_hangup (master only), module name `wait_for_hangup`.
-import type { ModuleDefinition } from '../lib/engine/module.ts';
+import { stop, type ModuleDefinition } from '../lib/engine/module.ts';
 import { moduleData } from './schema-parts.ts';
 
 const definition: ModuleDefinition = {
@@ -8,7 +8,11 @@ const definition: ModuleDefinition = {
   summary: 'Wait for the hangup; ends the flow.',
   schema: moduleData(),
   children: [],
-  implemented: false,
+  implemented: true,
+  async run(ctx) {
+    await ctx.call.waitForHangup();
+    return stop('caller hung up');
+  },
 };
 
 export default definition;

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import { pickChild, summarizeData } from '../../lib/engine/executor.ts';
+import type { CallflowNode } from '../../lib/engine/module.ts';
 
 describe('executor child selection', () => {
-  const node = { module: 'menu', children: { '1': { module: 'play' }, _: { module: 'hangup' }, empty: {} } };
+  // An empty child `{}` is Kazoo's end of flow: stored documents may hold one.
+  const node = { module: 'menu', children: { '1': { module: 'play' }, _: { module: 'hangup' }, empty: {} } } as unknown as CallflowNode;
   it('takes the named child', () => expect(pickChild(node, '1')).to.deep.equal({ node: { module: 'play' }, key: '1' }));
   it('falls back to _', () => expect(pickChild(node, '7').key).to.equal('_'));
   it('treats an empty node as missing', () => expect(pickChild(node, 'empty').key).to.equal('_'));
