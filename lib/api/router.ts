@@ -2,7 +2,7 @@
 //
 // Wiring at start (lib/main or the CLI):
 //   await ensureMasterAccount(store.db, { masterApiKey: config.masterApiKey, logger })
-//   const devices = createAriDeviceProvisioner({ pjsip: createAriPjsipConfig({...}), db: store.db, logger })
+//   const devices = createAriDeviceProvisioner({ pjsip: ari.pjsip, db: store.db, logger })
 //   const api = createApiRouter({ store, logger, config, devices, onChange: (e) => e.collection === 'callflows' && routes.invalidate(e.accountId) })
 //   ari.on('connected', () => devices.pushAll())   // start and every reconnect
 import http from 'node:http';

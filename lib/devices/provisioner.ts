@@ -32,8 +32,7 @@ export interface DeviceProvisioner {
 }
 
 /**
- * ARI's dynamic configuration of res_pjsip. lib/asterisk/pjsip.ts's PjsipConfig fits as it is;
- * lib/devices/ari-pjsip.ts is a thin fetch-based implementation with getPjsipObject as well.
+ * ARI's dynamic configuration of res_pjsip; lib/asterisk/pjsip.ts's PjsipConfig implements it.
  */
 export interface PjsipConfigPort {
   pushPjsipObject(type: PjsipType, id: string, fields: Record<string, string>): Promise<unknown>;

@@ -5,7 +5,8 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../lib/config.ts';
-import { createAriPjsipConfig } from '../../lib/devices/ari-pjsip.ts';
+import { randomUUID } from 'node:crypto';
+import { connectAri, type AriConnection } from '../../lib/asterisk/index.ts';
 import { createAriDeviceProvisioner, type DeviceProvisioner } from '../../lib/devices/provisioner.ts';
 import { SipPhone } from '../helpers/sip-phone.ts';
 import { silentLogger } from '../../lib/log.ts';
@@ -14,7 +15,9 @@ import { startApi, type Harness } from './harness.ts';
 describe('API: devices registered to Asterisk (end to end, baresip)', function () {
   this.timeout(30_000);
   const config = loadConfig();
-  const pjsip = createAriPjsipConfig({ url: config.ariUrl, username: config.ariUsername, password: config.ariPassword, timeoutMs: 5_000 });
+  // The same ARI adapter the app uses (lib/asterisk is the only code that speaks ARI).
+  let ari: AriConnection;
+  let pjsip: AriConnection['pjsip'];
   let h: Harness;
   let base: string;
   let devices: DeviceProvisioner;
@@ -25,6 +28,8 @@ describe('API: devices registered to Asterisk (end to end, baresip)', function (
   let deviceId = '';
 
   before(async () => {
+    ari = await connectAri({ ...config, ariApp: `ariflow-e2e-${randomUUID().slice(0, 8)}` }, silentLogger, { onCall: () => {} });
+    pjsip = ari.pjsip;
     h = await startApi({
       devices: {
         push: (d) => devices.push(d),
@@ -42,6 +47,7 @@ describe('API: devices registered to Asterisk (end to end, baresip)', function (
     if (deviceId) await h.request('DELETE', `${base}/devices/${deviceId}`).catch(() => {});
     for (const type of ['endpoint', 'aor', 'auth'] as const) await pjsip.deletePjsipObject(type, username).catch(() => {});
     await h?.close();
+    await ari?.close();
   });
 
   it('registers a phone within 2 s of the device being created over the API, and shows it registered', async () => {

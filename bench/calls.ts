@@ -1,0 +1,198 @@
+// Benchmark (not a test): calls per second through a callflow stored in the database
+// (answer → set_variables → a 20 ms prompt → hangup) against a bare ARI app that only answers and hangs up,
+// both driven the same way on the same Asterisk in one run; then the engine's added latency per step
+// (ARI event → the next ARI command) at half of the measured stored-callflow rate.
+//
+//   npx tsx bench/calls.ts [--duration 15] [--inflight 24]
+//
+// Load: a driver keeps `inflight` calls up, each `Local/<n>@inbound` originated with its `;1` half parked in
+// Echo; ariflow (or the bare app) gets the `;2` half. A call counts when its `;1` half is destroyed.
+// Needs the local stack (or ARI_URL/MONGO_URL); ariflow runs in this process under its own app name.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig, type Config } from '../lib/config.ts';
+import { silentLogger } from '../lib/log.ts';
+import { startAriflow } from '../lib/main.ts';
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
+const durationS = Number(args.get('duration') ?? 15);
+const inflight = Number(args.get('inflight') ?? 24);
+
+interface Ws {
+  on(event: string, listener: (...a: any[]) => void): void;
+  close(): void;
+}
+const WebSocket = createRequire(import.meta.url)('ws') as new (url: string, opts?: object) => Ws;
+
+const base = loadConfig();
+const auth = 'Basic ' + Buffer.from(`${base.ariUsername}:${base.ariPassword}`).toString('base64');
+
+async function ari(method: string, p: string, query: Record<string, string> = {}, body?: unknown) {
+  const url = new URL(`/ari${p}`, base.ariUrl);
+  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  const res = await fetch(url, {
+    method,
+    headers: { authorization: auth, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (res.status >= 400 && res.status !== 404) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? undefined : res.json().catch(() => undefined);
+}
+
+function events(app: string, onEvent: (e: any) => void): Promise<Ws> {
+  const url = new URL(base.ariUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.pathname = '/ari/events';
+  url.searchParams.set('app', app);
+  url.searchParams.set('api_key', `${base.ariUsername}:${base.ariPassword}`);
+  const ws = new WebSocket(url.toString());
+  ws.on('message', (data: Buffer) => onEvent(JSON.parse(data.toString('utf8'))));
+  return new Promise((resolve, reject) => {
+    ws.on('open', () => resolve(ws));
+    ws.on('error', reject);
+  });
+}
+
+/** Keeps `inflight` calls up for `seconds` into Stasis app `target`; returns completed calls per second. */
+async function drive(target: string, number: string, seconds: number, inflightCalls: number, ratePerSec?: number) {
+  const driverApp = `bench-driver-${randomUUID().slice(0, 8)}`;
+  let completed = 0;
+  let failed = 0;
+  let running = true;
+  // The ;1 half enters the driver's app once the far end answers; its StasisEnd means the call is over.
+  const done = new Map<string, () => void>();
+  const ws = await events(driverApp, (e) => {
+    if (e.type === 'StasisEnd' && done.has(e.channel.id)) {
+      done.get(e.channel.id)!();
+      done.delete(e.channel.id);
+    }
+  });
+  const originate = async (): Promise<void> => {
+    const id = randomUUID();
+    const ended = new Promise<void>((r) => done.set(id, r));
+    try {
+      await ari('POST', '/channels', { endpoint: `Local/${number}@inbound`, channelId: id, app: driverApp, timeout: '30', callerId: '"bench" <5550000>' }, { variables: { __ARIFLOW_APP: target } });
+    } catch {
+      failed++;
+      done.delete(id);
+      return;
+    }
+    // A call that never answers would stall this worker: give up on it after 10 s.
+    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10_000).unref());
+    if ((await Promise.race([ended, timeout])) === 'timeout') {
+      failed++;
+      done.delete(id);
+      return;
+    }
+    completed++;
+  };
+  const t0 = performance.now();
+  const deadline = t0 + seconds * 1000;
+  const workers: Promise<void>[] = [];
+  if (ratePerSec) {
+    // Open loop at a fixed rate (for the latency run).
+    const gap = 1000 / ratePerSec;
+    workers.push(
+      (async () => {
+        const pending: Promise<void>[] = [];
+        for (let next = performance.now(); performance.now() < deadline; next += gap) {
+          const wait = next - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          pending.push(originate());
+        }
+        await Promise.all(pending);
+      })(),
+    );
+  } else {
+    for (let i = 0; i < inflightCalls; i++) {
+      workers.push(
+        (async () => {
+          while (running && performance.now() < deadline) await originate();
+        })(),
+      );
+    }
+  }
+  await Promise.all(workers);
+  running = false;
+  const elapsed = (performance.now() - t0) / 1000;
+  ws.close();
+  return { rate: completed / elapsed, completed, failed, elapsed };
+}
+
+/** The baseline: a Stasis app that answers and hangs up, over the same kind of thin client. */
+async function bareApp(): Promise<{ app: string; close(): void }> {
+  const app = `bench-bare-${randomUUID().slice(0, 8)}`;
+  const ws = await events(app, (e) => {
+    if (e.type !== 'StasisStart') return;
+    const id = e.channel.id;
+    void ari('POST', `/channels/${id}/answer`).then(() => ari('DELETE', `/channels/${id}`)).catch(() => {});
+  });
+  return { app, close: () => ws.close() };
+}
+
+function pct(sorted: number[], p: number) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
+}
+
+// A 20 ms prompt, so the flow's own media time does not dominate the rate.
+const promptDir = path.join(base.mediaDir, 'bench');
+mkdirSync(promptDir, { recursive: true });
+const samples = 160;
+const wav = Buffer.alloc(44 + samples * 2);
+wav.write('RIFF', 0); wav.writeUInt32LE(36 + samples * 2, 4); wav.write('WAVE', 8); wav.write('fmt ', 12);
+wav.writeUInt32LE(16, 16); wav.writeUInt16LE(1, 20); wav.writeUInt16LE(1, 22); wav.writeUInt32LE(8000, 24);
+wav.writeUInt32LE(16000, 28); wav.writeUInt16LE(2, 32); wav.writeUInt16LE(16, 34); wav.write('data', 36); wav.writeUInt32LE(samples * 2, 40);
+writeFileSync(path.join(promptDir, 'blip20ms.wav'), wav);
+
+const dbName = `ariflow_bench_${randomBytes(3).toString('hex')}`;
+const mongo = new URL(base.mongoUrl);
+mongo.pathname = `/${dbName}`;
+const config: Config = { ...base, ariApp: `bench-ariflow-${randomUUID().slice(0, 8)}`, mongoUrl: mongo.toString(), httpPort: 0, masterApiKey: randomBytes(8).toString('hex') };
+const flow = await startAriflow(config, silentLogger);
+const master = await flow.store.db.collection('system_settings').findOne({ _id: 'master_account' as never });
+const accountId = String(master!.account_id);
+const number = '8800001';
+await flow.store.db.collection('callflows').insertOne({
+  _id: randomBytes(16).toString('hex') as never,
+  account_id: accountId,
+  name: 'bench',
+  numbers: [number],
+  patterns: [],
+  flow: {
+    module: 'answer', data: {}, children: { _: {
+      module: 'set_variables', data: { custom_application_vars: { campaign: 'bench' } }, children: { _: {
+        module: 'play', data: { id: `sound:${path.join(promptDir, 'blip20ms')}`.replace(/^sound:/, '') }, children: { _: {
+          module: 'hangup', data: {} } } } } } },
+  },
+});
+
+const bare = await bareApp();
+console.log(`calls benchmark: ${durationS} s per run, ${inflight} calls in flight, Asterisk at ${base.ariUrl}`);
+await drive(bare.app, number, 2, inflight); // warm-up
+const bareRun = await drive(bare.app, number, durationS, inflight);
+bare.close();
+await drive(config.ariApp, number, 2, inflight); // warm-up (route cache, TTS-free flow)
+const flowRun = await drive(config.ariApp, number, durationS, inflight);
+
+console.log(`  bare ARI app (answer, hangup):                      ${bareRun.rate.toFixed(0)} calls/s (${bareRun.completed} calls, ${bareRun.failed} failed)`);
+console.log(`  ariflow stored callflow (answer, set_variables, 20 ms prompt, hangup): ${flowRun.rate.toFixed(0)} calls/s (${flowRun.completed} calls, ${flowRun.failed} failed)`);
+console.log(`  ratio: ${(flowRun.rate / bareRun.rate).toFixed(2)}`);
+
+const latency = (flow.ari as unknown as { stepLatency?: { reset(): void; samples(): number[] } }).stepLatency;
+if (latency) {
+  latency.reset();
+  const half = Math.max(1, Math.round(flowRun.rate / 2));
+  const run = await drive(config.ariApp, number, Math.min(durationS, 10), inflight, half);
+  const s = latency.samples().sort((a, b) => a - b);
+  console.log(`  engine step latency (ARI event → next ARI command) at ${half} calls/s (${run.completed} calls, ${s.length} steps): p50 ${pct(s, 50).toFixed(3)} ms, p99 ${pct(s, 99).toFixed(3)} ms`);
+}
+console.log(`  command: npx tsx bench/calls.ts --duration ${durationS} --inflight ${inflight}`);
+await flow.close();
+const { MongoClient } = await import('mongodb');
+const c = new MongoClient(base.mongoUrl);
+await c.db(dbName).dropDatabase().catch(() => {});
+await c.close();
+process.exit(0);

@@ -1,0 +1,366 @@
+// One inbound call in the Stasis app, driven through the CallControl port over ARI.
+// The connection routes the channel's events here (handle); nothing per call is registered on a shared
+// emitter, so nothing can leak: ending the call drops it from the connection's routing table.
+import { randomUUID } from 'node:crypto';
+import type { Client } from 'ari-client';
+import {
+  CallGoneError,
+  type CallControl,
+  type CallerId,
+  type CollectOptions,
+  type CollectResult,
+  type PlayOptions,
+  type PlayResult,
+} from '../callcontrol/port.ts';
+import type { Logger } from '../log.ts';
+import { AriRequestError } from './ari-errors.ts';
+import type { AriChannel, AriEvent } from './ari-types.ts';
+import { causeCode, causeName } from './hangup-causes.ts';
+import type { AriRest } from './rest.ts';
+
+/** What a call needs from its connection. */
+export interface CallHost {
+  readonly rest: AriRest;
+  readonly logger: Logger;
+  /** The call ended: stop routing its channel's events to it. */
+  release(call: AriCall): void;
+}
+
+interface ActivePlayback {
+  id: string;
+  finished(state: string): void;
+}
+
+type PlayOutcome = 'done' | 'failed' | { digit: string };
+
+export class AriCall implements CallControl {
+  readonly id: string;
+  readonly dialed: string;
+  readonly channelVars: Readonly<Record<string, string>>;
+  answeredAt?: Date;
+  hangupCause?: string;
+  readonly log: Logger;
+
+  private cid: CallerId;
+  private readonly ctrl = new AbortController();
+  private ended = false;
+  /** Digits pressed and not consumed yet (Kazoo keeps digits pressed during a prompt for the next collect). */
+  private digits = '';
+  /** The current play or collect, told about each new digit (after it is appended to `digits`). */
+  private digitHook?: (digit: string) => void;
+  private playback?: ActivePlayback;
+  /** Rejecters of the waits in progress, all called with CallGoneError when the call ends. */
+  private readonly waiters = new Set<(err: CallGoneError) => void>();
+  private endedPromise?: Promise<void>;
+  private resolveEnded?: () => void;
+  private ringing?: 'ring' | 'moh';
+  /** Q.850 code of our own hangup(), for when its events arrive before its REST answer. */
+  private ownCause?: number;
+
+  constructor(private readonly host: CallHost, channel: AriChannel, dialed: string) {
+    this.id = channel.id;
+    this.dialed = dialed;
+    this.cid = { number: channel.caller?.number ?? '', name: channel.caller?.name ?? '' };
+    this.channelVars = channel.channelvars ?? {};
+    if (channel.state === 'Up') this.answeredAt = new Date();
+    this.log = host.logger.child({ call: channel.id });
+  }
+
+  get signal(): AbortSignal {
+    return this.ctrl.signal;
+  }
+
+  get callerId(): CallerId {
+    return this.cid;
+  }
+
+  /** True once the call has ended (hung up, destroyed, or left the app). */
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  isAnswered(): boolean {
+    return this.answeredAt !== undefined;
+  }
+
+  // ---- events routed by the connection ----
+
+  handle(e: AriEvent): void {
+    switch (e.type) {
+      case 'ChannelDtmfReceived':
+        if (e.digit && !this.ended) {
+          this.digits += e.digit;
+          this.digitHook?.(e.digit);
+        }
+        break;
+      case 'PlaybackFinished':
+        if (e.playback && this.playback?.id === e.playback.id) this.playback.finished(e.playback.state);
+        break;
+      case 'ChannelStateChange':
+        if (e.channel?.state === 'Up' && !this.answeredAt) this.answeredAt = new Date();
+        break;
+      case 'ChannelHangupRequest':
+        // A soft hangup request's `cause` holds Asterisk's soft-hangup flags, not a Q.850 code.
+        this.end(e.soft ? undefined : e.cause, 'hangup requested');
+        break;
+      case 'StasisEnd':
+        this.end(undefined, 'call left the application');
+        break;
+      case 'ChannelDestroyed':
+        this.end(e.cause, 'channel destroyed');
+        break;
+    }
+  }
+
+  /** Ends the call locally (events said so, the channel 404s, or the connection found it gone). */
+  end(cause: number | undefined, why: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.hangupCause ??= causeName(cause ?? this.ownCause);
+    this.host.release(this);
+    const err = new CallGoneError(this.id, why);
+    this.ctrl.abort(err);
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    this.digitHook = undefined;
+    this.playback = undefined;
+    for (const reject of waiters) reject(err);
+    this.resolveEnded?.();
+    this.log.info({ cause: this.hangupCause, why }, 'call ended');
+  }
+
+  /** After a websocket gap: a playback whose PlaybackFinished was lost is finished now. */
+  async resync(): Promise<void> {
+    const pb = this.playback;
+    if (!pb || this.ended) return;
+    try {
+      await this.host.rest.call('playbacks.get', (c) => c.playbacks.get({ playbackId: pb.id }));
+    } catch (err) {
+      if (err instanceof AriRequestError && err.notFound && this.playback === pb) pb.finished('done');
+    }
+  }
+
+  // ---- CallControl ----
+
+  async answer(): Promise<void> {
+    if (this.ended) throw this.gone();
+    if (this.answeredAt) return;
+    await this.rest('channels.answer', (c) => c.channels.answer({ channelId: this.id }));
+    this.answeredAt ??= new Date();
+    this.log.debug('answered');
+  }
+
+  async play(media: string[], opts: PlayOptions = {}): Promise<PlayResult> {
+    if (this.ended) throw this.gone();
+    const terminators = opts.terminators ?? [];
+    let failed = false;
+    const buffered = this.digits.length;
+    // One playback per item: within one multi-media playback ARI reports a missing file as `done`.
+    for (const uri of media) {
+      // A terminator pressed between two items stops the list as well.
+      const early = terminators.length > 0 ? [...this.digits.slice(buffered)].find((d) => terminators.includes(d)) : undefined;
+      if (early !== undefined) return { status: 'interrupted', digit: early };
+      const outcome = await this.playOne(uri, terminators, opts.language);
+      if (typeof outcome === 'object') return { status: 'interrupted', digit: outcome.digit };
+      if (outcome === 'failed') {
+        failed = true;
+        this.log.warn({ media: uri }, 'media could not be played');
+      }
+    }
+    return { status: failed ? 'failed' : 'done' };
+  }
+
+  private playOne(media: string, terminators: readonly string[], language?: string): Promise<PlayOutcome> {
+    if (this.ended) return Promise.reject(this.gone());
+    const playbackId = randomUUID();
+    return new Promise<PlayOutcome>((resolve, reject) => {
+      let digit: string | undefined;
+      let posted = false;
+      let stopWanted = false;
+      const settle = () => {
+        this.waiters.delete(onEnd);
+        if (this.playback === active) this.playback = undefined;
+        if (this.digitHook === onDigit) this.digitHook = undefined;
+      };
+      const onEnd = (err: CallGoneError) => {
+        settle();
+        reject(err);
+      };
+      const stop = () => {
+        stopWanted = true;
+        // 404 = it finished meanwhile; either way PlaybackFinished follows and settles the play.
+        if (posted) this.host.rest.call('playbacks.stop', (c) => c.playbacks.stop({ playbackId })).catch(() => {});
+      };
+      const onDigit = (d: string) => {
+        if (digit === undefined && terminators.includes(d)) {
+          digit = d;
+          stop();
+        }
+      };
+      const active: ActivePlayback = {
+        id: playbackId,
+        finished: (state) => {
+          settle();
+          resolve(digit !== undefined ? { digit } : state === 'failed' ? 'failed' : 'done');
+        },
+      };
+      this.waiters.add(onEnd);
+      this.playback = active;
+      if (terminators.length > 0) this.digitHook = onDigit;
+      const params: { channelId: string; media: string; playbackId: string; lang?: string } = { channelId: this.id, media, playbackId };
+      if (language) params.lang = language;
+      // PlaybackFinished can arrive before this REST answer (a missing file fails within ~2 ms).
+      this.rest('channels.play', (c) => c.channels.play(params)).then(
+        () => {
+          posted = true;
+          if (stopWanted && this.playback === active) stop();
+        },
+        (err: Error) => {
+          if (this.playback !== active) return;
+          settle();
+          reject(err);
+        },
+      );
+    });
+  }
+
+  async startRinging(kind: 'ring' | 'moh', mohClass?: string): Promise<void> {
+    if (this.ended) throw this.gone();
+    if (this.ringing && this.ringing !== kind) await this.stopRinging();
+    if (kind === 'ring') await this.rest('channels.ring', (c) => c.channels.ring({ channelId: this.id }));
+    else await this.rest('channels.startMoh', (c) => c.channels.startMoh(mohClass ? { channelId: this.id, mohClass } : { channelId: this.id }));
+    this.ringing = kind;
+  }
+
+  async stopRinging(): Promise<void> {
+    if (this.ended) throw this.gone();
+    const kind = this.ringing;
+    this.ringing = undefined;
+    if (kind === 'ring') await this.rest('channels.ringStop', (c) => c.channels.ringStop({ channelId: this.id }));
+    else if (kind === 'moh') await this.rest('channels.stopMoh', (c) => c.channels.stopMoh({ channelId: this.id }));
+  }
+
+  collectDigits(opts: CollectOptions): Promise<CollectResult> {
+    if (this.ended) return Promise.reject(this.gone());
+    const max = opts.maxDigits > 0 ? opts.maxDigits : Number.POSITIVE_INFINITY;
+    const terminators = opts.terminators ?? [];
+    return new Promise<CollectResult>((resolve, reject) => {
+      let got = '';
+      let timer: NodeJS.Timeout | undefined;
+      const settle = () => {
+        clearTimeout(timer);
+        this.waiters.delete(onEnd);
+        if (this.digitHook === pump) this.digitHook = undefined;
+      };
+      const finish = (reason: CollectResult['reason']) => {
+        settle();
+        resolve({ digits: got, reason });
+      };
+      const onEnd = (err: CallGoneError) => {
+        settle();
+        reject(err);
+      };
+      // Consumes buffered digits first (pressed during a prompt), then each new one as it arrives.
+      const pump = () => {
+        while (this.digits.length > 0) {
+          const d = this.digits[0];
+          this.digits = this.digits.slice(1);
+          if (terminators.includes(d)) return finish('terminator');
+          got += d;
+          if (got.length >= max) return finish('max_digits');
+        }
+        clearTimeout(timer);
+        timer = setTimeout(() => finish('timeout'), got.length > 0 ? opts.interdigitMs : opts.timeoutMs);
+      };
+      this.waiters.add(onEnd);
+      this.digitHook = pump;
+      pump();
+    });
+  }
+
+  flushDigits(): void {
+    this.digits = '';
+  }
+
+  async sendDtmf(digits: string): Promise<void> {
+    await this.rest('channels.sendDTMF', (c) => c.channels.sendDTMF({ channelId: this.id, dtmf: digits }));
+  }
+
+  async setCallerId(cid: Partial<CallerId>): Promise<void> {
+    if (this.ended) throw this.gone();
+    const sets: Promise<unknown>[] = [];
+    if (cid.number !== undefined) sets.push(this.setVariable('CALLERID(num)', cid.number));
+    if (cid.name !== undefined) sets.push(this.setVariable('CALLERID(name)', cid.name));
+    await Promise.all(sets);
+    this.cid = { number: cid.number ?? this.cid.number, name: cid.name ?? this.cid.name };
+  }
+
+  async setVariable(name: string, value: string): Promise<void> {
+    await this.rest('channels.setChannelVar', (c) => c.channels.setChannelVar({ channelId: this.id, variable: name, value }));
+  }
+
+  async getVariable(name: string): Promise<string | undefined> {
+    try {
+      const res = await this.rest('channels.getChannelVar', (c) => c.channels.getChannelVar({ channelId: this.id, variable: name }));
+      return res.value;
+    } catch (err) {
+      // "Provided variable was not found": unset is not an error for a callflow.
+      if (err instanceof AriRequestError && err.notFound) return undefined;
+      throw err;
+    }
+  }
+
+  async hangup(cause?: string): Promise<void> {
+    if (this.ended) throw this.gone();
+    let code = cause === undefined ? 16 : causeCode(cause);
+    if (code === undefined) {
+      this.log.warn({ cause }, 'unknown hangup cause, using NORMAL_CLEARING');
+      code = 16;
+    }
+    // reason_code is in ARI's hangup since Asterisk 16; the typings predate it.
+    const params = { channelId: this.id, reason_code: String(code) } as { channelId: string };
+    this.ownCause = code;
+    await this.rest('channels.hangup', (c) => c.channels.hangup(params));
+    this.end(code, 'hung up by ariflow');
+  }
+
+  waitForHangup(): Promise<void> {
+    if (this.ended) return Promise.resolve();
+    this.endedPromise ??= new Promise<void>((resolve) => {
+      this.resolveEnded = resolve;
+    });
+    return this.endedPromise;
+  }
+
+  sleep(ms: number): Promise<void> {
+    if (this.ended) return Promise.reject(this.gone());
+    return new Promise<void>((resolve, reject) => {
+      const onEnd = (err: CallGoneError) => {
+        clearTimeout(timer);
+        reject(err);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(onEnd);
+        resolve();
+      }, ms);
+      this.waiters.add(onEnd);
+    });
+  }
+
+  // ---- internals ----
+
+  private gone(): CallGoneError {
+    return new CallGoneError(this.id);
+  }
+
+  /** A REST call on this channel; a "channel gone" answer also ends the call here. */
+  private async rest<T>(operation: string, run: (client: Client) => PromiseLike<T>): Promise<T> {
+    if (this.ended) throw this.gone();
+    try {
+      return await this.host.rest.call(operation, run, this.id);
+    } catch (err) {
+      if (err instanceof CallGoneError) this.end(undefined, 'channel gone');
+      throw err;
+    }
+  }
+}

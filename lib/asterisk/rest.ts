@@ -1,0 +1,94 @@
+// ARI's REST half: loads ari-client's API, and runs every REST call with a timeout and one error mapping.
+// Why the timeout: ari-client's promises never settle while Asterisk is unreachable. Why the mapping: a
+// channel operation can 404 whenever the caller hangs up meanwhile, which is "call gone", never a crash.
+import http from 'node:http';
+import https from 'node:https';
+import ari, { type Client } from 'ari-client';
+import { CallGoneError, UpstreamTimeoutError } from '../callcontrol/port.ts';
+import { AriRequestError, AriUnreachableError, ariErrorMessage, isChannelGoneMessage } from './ari-errors.ts';
+
+// swagger-client (under ari-client) assigns an implicit global `log` that console.logs a deprecation
+// notice on every connect and keeps every message in `log.history`; replace it with a no-op.
+(globalThis as { log?: unknown }).log = () => {};
+
+export class AriRest {
+  constructor(readonly client: Client, readonly timeoutMs: number) {}
+
+  /**
+   * Runs one REST call. Rejects with UpstreamTimeoutError after `timeoutMs`; when `channelId` is given, ARI's
+   * "channel not found / not in Stasis" becomes CallGoneError; any other ARI error is an AriRequestError.
+   */
+  call<T>(operation: string, run: (client: Client) => PromiseLike<T>, channelId?: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new UpstreamTimeoutError(`ARI ${operation}`, this.timeoutMs)), this.timeoutMs);
+      const fail = (err: unknown) => {
+        clearTimeout(timer);
+        const message = ariErrorMessage(err);
+        reject(channelId !== undefined && isChannelGoneMessage(message) ? new CallGoneError(channelId) : new AriRequestError(operation, message));
+      };
+      try {
+        run(this.client).then((value) => {
+          clearTimeout(timer);
+          resolve(value);
+        }, fail);
+      } catch (err) {
+        fail(err);
+      }
+    });
+  }
+}
+
+/** Raised by loadAriRest when ARI answers but refuses the credentials: retrying will not help. */
+export class AriCredentialsError extends AriUnreachableError {
+  constructor(url: string, username: string) {
+    super(url, `credentials for user "${username}" refused (HTTP 401)`);
+    this.name = 'AriCredentialsError';
+  }
+}
+
+/**
+ * Loads ARI's API description into ari-client. A plain GET goes first because swagger-client throws from
+ * inside its HTTP callback (an uncaught exception, i.e. a crash) when the description answers anything but 200.
+ */
+export async function loadAriRest(url: string, username: string, password: string, timeoutMs: number): Promise<AriRest> {
+  const base = url.replace(/\/+$/, '');
+  const status = await probe(`${base}/ari/api-docs/resources.json`, username, password, timeoutMs).catch((reason: string) => {
+    throw new AriUnreachableError(base, reason);
+  });
+  if (status === 401) throw new AriCredentialsError(base, username);
+  if (status !== 200) throw new AriUnreachableError(base, `HTTP ${status} for /ari/api-docs/resources.json`);
+  const client = await new Promise<Client>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new AriUnreachableError(base, `API description not loaded within ${timeoutMs} ms`)), timeoutMs);
+    ari.connect(base, username, password).then(
+      (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(new AriUnreachableError(base, ariErrorMessage(err)));
+      },
+    );
+  });
+  return new AriRest(client, timeoutMs);
+}
+
+/**
+ * GET with node:http (not fetch: fetch refuses "bad ports" such as 1, 5060 or 6000 outright); resolves with the
+ * status, rejects with a short reason (the socket error code, or "no answer within N ms").
+ */
+function probe(url: string, username: string, password: string, timeoutMs: number): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const lib = url.startsWith('https:') ? https : http;
+    const req = lib.get(url, { auth: `${username}:${password}`, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', (err: NodeJS.ErrnoException) => reject(err.code ?? err.message));
+    });
+    req.setTimeout(timeoutMs, () => {
+      req.destroy();
+      reject(`no answer within ${timeoutMs} ms`);
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => reject(err.code ?? err.message));
+  });
+}
