@@ -15,6 +15,7 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../lib/config.ts';
 import { silentLogger } from '../lib/log.ts';
 import { startAriflow } from '../lib/main.ts';
+import { connectAri } from '../lib/asterisk/index.ts';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
@@ -122,15 +123,19 @@ async function drive(target: string, number: string, seconds: number, inflightCa
   return { rate: completed / elapsed, completed, failed, elapsed };
 }
 
-/** The baseline: a Stasis app that answers and hangs up, over the same kind of thin client. */
-async function bareApp(): Promise<{ app: string; close(): void }> {
+/**
+ * The baseline: a Stasis app that answers and hangs up, over the same ARI adapter as ariflow (lib/asterisk),
+ * so the difference between the two runs is the engine: routing, the flow walk, the modules, the record.
+ */
+async function bareApp(): Promise<{ app: string; close(): Promise<void> }> {
   const app = `bench-bare-${randomUUID().slice(0, 8)}`;
-  const ws = await events(app, (e) => {
-    if (e.type !== 'StasisStart') return;
-    const id = e.channel.id;
-    void ari('POST', `/channels/${id}/answer`).then(() => ari('DELETE', `/channels/${id}`)).catch(() => {});
+  const conn = await connectAri({ ...base, ariApp: app }, silentLogger, {
+    onCall: async (call) => {
+      await call.answer();
+      await call.hangup();
+    },
   });
-  return { app, close: () => ws.close() };
+  return { app, close: () => conn.close({ hangupCalls: true }) };
 }
 
 function pct(sorted: number[], p: number) {
@@ -173,16 +178,16 @@ const bare = await bareApp();
 console.log(`calls benchmark: ${durationS} s per run, ${inflight} calls in flight, Asterisk at ${base.ariUrl}`);
 await drive(bare.app, number, 2, inflight); // warm-up
 const bareRun = await drive(bare.app, number, durationS, inflight);
-bare.close();
+await bare.close();
 await drive(config.ariApp, number, 2, inflight); // warm-up (route cache, TTS-free flow)
 const flowRun = await drive(config.ariApp, number, durationS, inflight);
 
-console.log(`  bare ARI app (answer, hangup):                      ${bareRun.rate.toFixed(0)} calls/s (${bareRun.completed} calls, ${bareRun.failed} failed)`);
+console.log(`  bare ARI app over lib/asterisk (answer, hangup):   ${bareRun.rate.toFixed(0)} calls/s (${bareRun.completed} calls, ${bareRun.failed} failed)`);
 console.log(`  ariflow stored callflow (answer, set_variables, 20 ms prompt, hangup): ${flowRun.rate.toFixed(0)} calls/s (${flowRun.completed} calls, ${flowRun.failed} failed)`);
 console.log(`  ratio: ${(flowRun.rate / bareRun.rate).toFixed(2)}`);
 
-const latency = (flow.ari as unknown as { stepLatency?: { reset(): void; samples(): number[] } }).stepLatency;
-if (latency) {
+const latency = flow.ari.stepLatency;
+{
   latency.reset();
   const half = Math.max(1, Math.round(flowRun.rate / 2));
   const run = await drive(config.ariApp, number, Math.min(durationS, 10), inflight, half);

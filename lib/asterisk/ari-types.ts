@@ -38,12 +38,29 @@ export interface AriPlayback {
   state: string;
 }
 
+/** A live recording (RecordingStarted / RecordingFinished / RecordingFailed). */
+export interface AriLiveRecording {
+  name: string;
+  format: string;
+  /** `channel:<id>` or `bridge:<id>`. */
+  target_uri: string;
+  /** queued, recording, paused, done, failed, canceled. */
+  state: string;
+  /** Seconds (RecordingFinished). */
+  duration?: number;
+  talking_duration?: number;
+  silence_duration?: number;
+  /** Why it failed (RecordingFailed). */
+  cause?: string;
+}
+
 export interface AriEvent {
   type: string;
   application?: string;
   timestamp?: string;
   channel?: AriChannel;
   playback?: AriPlayback;
+  recording?: AriLiveRecording;
   /** StasisStart arguments (the Stasis() dialplan application's arguments after the app name). */
   args?: string[];
   /** ChannelDtmfReceived. */

@@ -3,20 +3,28 @@
 // emitter, so nothing can leak: ending the call drops it from the connection's routing table.
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'ari-client';
+import type { StepLatency } from './step-latency.ts';
 import {
   CallGoneError,
   type CallControl,
   type CallerId,
   type CollectOptions,
   type CollectResult,
+  type DtmfOptions,
+  type CallRecording,
+  type MessageCounts,
   type PlayOptions,
   type PlayResult,
+  type RecordOptions,
+  type RecordResult,
 } from '../callcontrol/port.ts';
 import type { Logger } from '../log.ts';
 import { AriRequestError } from './ari-errors.ts';
 import type { AriChannel, AriEvent } from './ari-types.ts';
 import { causeCode, causeName } from './hangup-causes.ts';
 import type { AriRest } from './rest.ts';
+import { publishMwi } from './mwi.ts';
+import { collectRecording, recordingEnd, recordingName, type WatchRecording } from './recording.ts';
 
 /** What a call needs from its connection. */
 export interface CallHost {
@@ -24,6 +32,15 @@ export interface CallHost {
   readonly logger: Logger;
   /** The call ended: stop routing its channel's events to it. */
   release(call: AriCall): void;
+  /** Where the engine's event → next-command latency is recorded (benchmarks, metrics). */
+  readonly stepLatency?: StepLatency;
+  /** The Stasis app: snoop channels (recordCall) and MWI originates are created into it. */
+  readonly app?: string;
+  /** Pre-registers the id of a channel the call creates (snoop); its events go to the handler. */
+  reserveChannelId?(handler: (event: AriEvent) => void): string;
+  releaseChannel?(id: string): void;
+  /** Routes a recording's events (by name), also after the call's channel is gone. */
+  watchRecording?: WatchRecording;
 }
 
 interface ActivePlayback {
@@ -56,6 +73,8 @@ export class AriCall implements CallControl {
   private ringing?: 'ring' | 'moh';
   /** Q.850 code of our own hangup(), for when its events arrive before its REST answer. */
   private ownCause?: number;
+  /** When the last step-completing event arrived (0: the next command is not a reaction to one). */
+  private stepEventAt = performance.now();
 
   constructor(private readonly host: CallHost, channel: AriChannel, dialed: string) {
     this.id = channel.id;
@@ -94,6 +113,7 @@ export class AriCall implements CallControl {
         }
         break;
       case 'PlaybackFinished':
+        this.stepEventAt = performance.now();
         if (e.playback && this.playback?.id === e.playback.id) this.playback.finished(e.playback.state);
         break;
       case 'ChannelStateChange':
@@ -160,7 +180,7 @@ export class AriCall implements CallControl {
       // A terminator pressed between two items stops the list as well.
       const early = terminators.length > 0 ? [...this.digits.slice(buffered)].find((d) => terminators.includes(d)) : undefined;
       if (early !== undefined) return { status: 'interrupted', digit: early };
-      const outcome = await this.playOne(uri, terminators, opts.language);
+      const outcome = await this.playOne(uri, terminators, opts.language, opts.maxMs);
       if (typeof outcome === 'object') return { status: 'interrupted', digit: outcome.digit };
       if (outcome === 'failed') {
         failed = true;
@@ -170,14 +190,16 @@ export class AriCall implements CallControl {
     return { status: failed ? 'failed' : 'done' };
   }
 
-  private playOne(media: string, terminators: readonly string[], language?: string): Promise<PlayOutcome> {
+  private playOne(media: string, terminators: readonly string[], language?: string, maxMs?: number): Promise<PlayOutcome> {
     if (this.ended) return Promise.reject(this.gone());
     const playbackId = randomUUID();
     return new Promise<PlayOutcome>((resolve, reject) => {
       let digit: string | undefined;
       let posted = false;
       let stopWanted = false;
+      let limit: NodeJS.Timeout | undefined;
       const settle = () => {
+        clearTimeout(limit);
         this.waiters.delete(onEnd);
         if (this.playback === active) this.playback = undefined;
         if (this.digitHook === onDigit) this.digitHook = undefined;
@@ -214,6 +236,8 @@ export class AriCall implements CallControl {
         () => {
           posted = true;
           if (stopWanted && this.playback === active) stop();
+          // A stop at the limit ends as `done` (no digit): tones and streams have no end of their own.
+          else if (maxMs !== undefined && maxMs > 0 && this.playback === active) limit = setTimeout(stop, maxMs);
         },
         (err: Error) => {
           if (this.playback !== active) return;
@@ -282,8 +306,11 @@ export class AriCall implements CallControl {
     this.digits = '';
   }
 
-  async sendDtmf(digits: string): Promise<void> {
-    await this.rest('channels.sendDTMF', (c) => c.channels.sendDTMF({ channelId: this.id, dtmf: digits }));
+  async sendDtmf(digits: string, opts: DtmfOptions = {}): Promise<void> {
+    const params: { channelId: string; dtmf: string; duration?: number; between?: number } = { channelId: this.id, dtmf: digits };
+    if (opts.durationMs !== undefined) params.duration = opts.durationMs;
+    if (opts.betweenMs !== undefined) params.between = opts.betweenMs;
+    await this.rest('channels.sendDTMF', (c) => c.channels.sendDTMF(params));
   }
 
   async setCallerId(cid: Partial<CallerId>): Promise<void> {
@@ -324,6 +351,143 @@ export class AriCall implements CallControl {
     this.end(code, 'hung up by ariflow');
   }
 
+  // ---- recording and MWI ----
+
+  async record(opts: RecordOptions): Promise<RecordResult> {
+    if (this.ended) throw this.gone();
+    const name = recordingName();
+    const terminateOn = opts.terminateOn ?? '#';
+    const stops = terminateOn === 'any' ? '0123456789*#ABCD' : terminateOn === '#' ? '#' : '';
+    const maxDurationSec = Math.max(0, Math.floor(opts.maxDurationSec));
+    const end = recordingEnd(this.host.rest, this.host.watchRecording, name);
+    let digit: string | undefined;
+    const onDigit = (d: string) => {
+      if (digit !== undefined || !stops.includes(d)) return;
+      digit = d;
+      // The digit that stopped the recording is consumed: it must not answer the next prompt.
+      const i = this.digits.lastIndexOf(d);
+      if (i >= 0) this.digits = this.digits.slice(0, i) + this.digits.slice(i + 1);
+    };
+    this.digitHook = onDigit;
+    const startedAt = Date.now();
+    try {
+      await this.rest('channels.record', (c) =>
+        c.channels.record({
+          channelId: this.id,
+          name,
+          format: 'wav',
+          maxDurationSeconds: maxDurationSec,
+          maxSilenceSeconds: Math.max(0, Math.floor(opts.maxSilenceSec ?? 0)),
+          beep: opts.beep ?? false,
+          terminateOn,
+          ifExists: 'overwrite',
+        }),
+      );
+    } catch (err) {
+      end.cancel();
+      if (this.digitHook === onDigit) this.digitHook = undefined;
+      throw err;
+    }
+    let hungUp = false;
+    let live = await Promise.race([end.promise, this.waitForHangup().then(() => (hungUp = true) && undefined)]);
+    if (this.digitHook === onDigit) this.digitHook = undefined;
+    // Asterisk ends the recording when the channel goes; its RecordingFinished follows the hangup.
+    if (hungUp) live = await Promise.race([end.promise, new Promise<undefined>((r) => setTimeout(r, 5000).unref())]);
+    end.cancel();
+    if (live?.state === 'failed' && !hungUp) throw new AriRequestError('channels.record', live.cause ?? 'recording failed');
+    let reason: RecordResult['reason'];
+    if (hungUp) reason = 'hangup';
+    else if (digit !== undefined) reason = 'dtmf';
+    else if (maxDurationSec > 0 && Date.now() - startedAt >= maxDurationSec * 1000 - 250) reason = 'max';
+    else reason = opts.maxSilenceSec ? 'silence' : 'dtmf';
+    const saved = await collectRecording(this.host.rest, this.log, name, opts.path);
+    this.log.debug({ recording: name, reason, durationMs: saved.durationMs }, 'recorded');
+    return { ...saved, reason, ...(reason === 'dtmf' && digit !== undefined ? { digit } : {}) };
+  }
+
+  async recordCall(opts: Omit<RecordOptions, 'maxSilenceSec' | 'beep' | 'terminateOn'>): Promise<CallRecording> {
+    if (this.ended) throw this.gone();
+    const host = this.host;
+    const app = host.app;
+    if (!app || !host.reserveChannelId) throw new Error('call recording needs a connection that can create snoop channels');
+    let inApp!: () => void;
+    let snoopGone!: () => void;
+    let snoopEnded = false;
+    const entered = new Promise<void>((resolve, reject) => {
+      inApp = resolve;
+      snoopGone = () => reject(new CallGoneError(this.id, 'snoop channel gone'));
+    });
+    entered.catch(() => {});
+    const snoopId = host.reserveChannelId((e) => {
+      if (e.type === 'StasisStart') inApp();
+      else if (e.type === 'StasisEnd' || e.type === 'ChannelDestroyed') {
+        snoopEnded = true;
+        snoopGone();
+      }
+    });
+    const dropSnoop = () => {
+      if (snoopEnded) return Promise.resolve();
+      snoopEnded = true;
+      return host.rest.call('channels.hangup (snoop)', (c) => c.channels.hangup({ channelId: snoopId })).then(
+        () => {},
+        () => host.releaseChannel?.(snoopId),
+      );
+    };
+    const name = recordingName();
+    const end = recordingEnd(host.rest, host.watchRecording, name);
+    try {
+      // spy both: what the caller says and what the call plays or bridges to it, mixed.
+      await this.rest('channels.snoopChannelWithId', (c) => c.channels.snoopChannelWithId({ channelId: this.id, snoopId, spy: 'both', app, appArgs: 'snoop' }));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        entered,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('snoop channel did not enter the app')), host.rest.timeoutMs);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      await host.rest.call(
+        'channels.record (snoop)',
+        (c) => c.channels.record({ channelId: snoopId, name, format: 'wav', maxDurationSeconds: Math.max(0, Math.floor(opts.maxDurationSec)), terminateOn: 'none', ifExists: 'overwrite' }),
+        snoopId,
+      );
+    } catch (err) {
+      end.cancel();
+      await dropSnoop();
+      throw err;
+    }
+    const startedAt = Date.now();
+    let stopped = false;
+    const done: Promise<RecordResult> = end.promise.then(async () => {
+      await dropSnoop();
+      const reason: RecordResult['reason'] = stopped
+        ? 'stopped'
+        : this.ended
+          ? 'hangup'
+          : opts.maxDurationSec > 0 && Date.now() - startedAt >= opts.maxDurationSec * 1000 - 250
+            ? 'max'
+            : 'hangup';
+      try {
+        return { ...(await collectRecording(host.rest, this.log, name, opts.path)), reason };
+      } catch (err) {
+        this.log.error({ err, recording: name }, 'saving a call recording failed');
+        return { durationMs: 0, reason };
+      }
+    });
+    return {
+      done,
+      stop: async () => {
+        stopped = true;
+        await host.rest.call('recordings.stop', (c) => c.recordings.stop({ recordingName: name })).catch(() => end.cancel());
+        return done;
+      },
+    };
+  }
+
+  async setMessageWaiting(mailbox: string, counts: MessageCounts): Promise<void> {
+    if (!this.host.app) throw new Error('message waiting needs the connection\'s app name');
+    await publishMwi(this.host.rest, this.host.app, mailbox, counts);
+  }
+
   waitForHangup(): Promise<void> {
     if (this.ended) return Promise.resolve();
     this.endedPromise ??= new Promise<void>((resolve) => {
@@ -356,6 +520,10 @@ export class AriCall implements CallControl {
   /** A REST call on this channel; a "channel gone" answer also ends the call here. */
   private async rest<T>(operation: string, run: (client: Client) => PromiseLike<T>): Promise<T> {
     if (this.ended) throw this.gone();
+    if (this.stepEventAt) {
+      this.host.stepLatency?.record(performance.now() - this.stepEventAt);
+      this.stepEventAt = 0;
+    }
     try {
       return await this.host.rest.call(operation, run, this.id);
     } catch (err) {

@@ -11,6 +11,7 @@ import type { AriChannel, AriEvent } from './ari-types.ts';
 import { AriCall, type CallHost } from './call.ts';
 import { AriEventSocket } from './event-socket.ts';
 import { PjsipConfig } from './pjsip.ts';
+import { StepLatency } from './step-latency.ts';
 import { AriCredentialsError, loadAriRest, type AriRest } from './rest.ts';
 
 /** Why a channel entered the app: the Stasis() arguments of extensions.conf. */
@@ -79,12 +80,15 @@ export function parseStasisArgs(args: readonly string[]): IncomingCall | undefin
 export class AriConnection extends EventEmitter implements CallHost {
   /** Websocket reconnections since start (for metrics). */
   reconnects = 0;
+  /** The engine's latency from a step-completing event to its next command, per call step. */
+  readonly stepLatency = new StepLatency();
   /** Inbound calls handed to onCall since start. */
   callsStarted = 0;
   private restClient?: AriRest;
   private pjsipConfig?: PjsipConfig;
   private readonly socket: AriEventSocket;
   private readonly routes = new Map<string, Route>();
+  private readonly recordingWatchers = new Map<string, (event: AriEvent) => void>();
   private closed = false;
   private sweepTimer?: NodeJS.Timeout;
   private startTimer?: NodeJS.Timeout;
@@ -187,6 +191,14 @@ export class AriConnection extends EventEmitter implements CallHost {
     return id;
   }
 
+  /** CallHost: routes the Recording* events of recording `name` to `handler` until the returned function is called. */
+  watchRecording = (name: string, handler: (event: AriEvent) => void): (() => void) => {
+    this.recordingWatchers.set(name, handler);
+    return () => {
+      if (this.recordingWatchers.get(name) === handler) this.recordingWatchers.delete(name);
+    };
+  };
+
   releaseChannel(id: string): void {
     if (this.routes.get(id) instanceof OwnedRoute) this.routes.delete(id);
   }
@@ -217,6 +229,11 @@ export class AriConnection extends EventEmitter implements CallHost {
   // ---- events ----
 
   private dispatch(e: AriEvent): void {
+    // Recording events go by recording name: the channel recorded may be gone by the time it finishes.
+    if (e.recording) {
+      this.recordingWatchers.get(e.recording.name)?.(e);
+      return;
+    }
     let id = e.channel?.id;
     if (id === undefined && e.playback) {
       const target = e.playback.target_uri;

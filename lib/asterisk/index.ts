@@ -4,6 +4,7 @@ export { AriConnection, connectAri, parseStasisArgs } from './connection.ts';
 export type { AriConnectionOptions, ConnectedInfo, IncomingCall, OwnedChannelHandler } from './connection.ts';
 export { AriCall } from './call.ts';
 export { PjsipConfig } from './pjsip.ts';
+export { StepLatency } from './step-latency.ts';
 export type { EndpointContact, EndpointState, PjsipObjectType } from './pjsip.ts';
 export { AriRequestError, AriUnreachableError } from './ari-errors.ts';
 export { AriCredentialsError } from './rest.ts';

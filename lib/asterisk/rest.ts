@@ -11,8 +11,41 @@ import { AriRequestError, AriUnreachableError, ariErrorMessage, isChannelGoneMes
 // notice on every connect and keeps every message in `log.history`; replace it with a no-op.
 (globalThis as { log?: unknown }).log = () => {};
 
+/** Where ARI is, for the few requests ari-client cannot make (binary downloads). */
+export interface AriEndpoint {
+  url: string;
+  username: string;
+  password: string;
+}
+
 export class AriRest {
-  constructor(readonly client: Client, readonly timeoutMs: number) {}
+  constructor(readonly client: Client, readonly timeoutMs: number, private readonly endpoint?: AriEndpoint) {}
+
+  /**
+   * GET of a binary ARI resource (e.g. `/recordings/stored/{name}/file`; ari-client reads bodies as text).
+   * Undefined on 404; AriRequestError on another status; UpstreamTimeoutError after `timeoutMs`.
+   */
+  download(resource: string): Promise<Buffer | undefined> {
+    const endpoint = this.endpoint;
+    if (!endpoint) return Promise.reject(new AriRequestError(`GET ${resource}`, 'no ARI endpoint configured for downloads'));
+    const url = `${endpoint.url.replace(/\/+$/, '')}/ari${resource}`;
+    return new Promise<Buffer | undefined>((resolve, reject) => {
+      const lib = url.startsWith('https:') ? https : http;
+      const req = lib.get(url, { auth: `${endpoint.username}:${endpoint.password}`, agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          if (res.statusCode === 200) resolve(body);
+          else if (res.statusCode === 404) resolve(undefined);
+          else reject(new AriRequestError(`GET ${resource}`, `HTTP ${res.statusCode} ${ariErrorMessage(new Error(body.toString('utf8')))}`));
+        });
+        res.on('error', (err) => reject(new AriRequestError(`GET ${resource}`, err.message)));
+      });
+      req.setTimeout(this.timeoutMs, () => req.destroy(new UpstreamTimeoutError(`ARI GET ${resource}`, this.timeoutMs)));
+      req.on('error', (err) => reject(err instanceof UpstreamTimeoutError ? err : new AriRequestError(`GET ${resource}`, (err as NodeJS.ErrnoException).code ?? err.message)));
+    });
+  }
 
   /**
    * Runs one REST call. Rejects with UpstreamTimeoutError after `timeoutMs`; when `channelId` is given, ARI's
@@ -70,7 +103,7 @@ export async function loadAriRest(url: string, username: string, password: strin
       },
     );
   });
-  return new AriRest(client, timeoutMs);
+  return new AriRest(client, timeoutMs, { url: base, username, password });
 }
 
 /**

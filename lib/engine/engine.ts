@@ -5,10 +5,10 @@ import type { Logger } from '../log.ts';
 import type { Speak } from '../media/resolver.ts';
 import { createMediaServices } from '../media/resolver.ts';
 import { accountData } from './account-data.ts';
-import type { CallRecordWriter } from './call-records.ts';
+import type { CallRecord, CallRecordWriter } from './call-records.ts';
 import { executeFlow, type ExecutionResult, type ExecutorDeps } from './executor.ts';
 import type { RouteMatch } from './matcher.ts';
-import type { CallContext, CallflowNode } from './module.ts';
+import type { CallContext, CallEndHandler, CallflowNode } from './module.ts';
 import type { RouteCache } from './routes.ts';
 
 export interface IncomingCall {
@@ -56,16 +56,8 @@ export function createEngine(deps: EngineDeps) {
       device = (await db.collection<DeviceDoc>('devices').findOne({ 'sip.username': incoming.endpoint })) ?? undefined;
       accountId = device?.account_id;
     }
-    if (!accountId) {
-      const owners = await db
-        .collection('callflows')
-        .find({ numbers: incoming.exten }, { projection: { account_id: 1 } })
-        .limit(2)
-        .toArray();
-      // A number claimed by two accounts (e.g. the same extension) cannot route an unpinned inbound call.
-      if (owners.length !== 1) return undefined;
-      accountId = String(owners[0].account_id);
-    }
+    accountId ??= await routes.accountForNumber(incoming.exten);
+    if (!accountId) return undefined;
     const table = await routes.table(accountId);
     // no_match is the account's outbound catch-all: only its own devices may reach it.
     const match = table.match(incoming.exten, { allowNoMatch: incoming.kind === 'device' && !!device });
@@ -80,6 +72,7 @@ export function createEngine(deps: EngineDeps) {
     let result: ExecutionResult = { trace: [], end: 'hangup' };
     let flowName: string | undefined;
     const ctx: Partial<CallContext> = { cav: {}, collected: {}, attributes: {} };
+    const endHandlers: CallEndHandler[] = [];
     try {
       resolved = await resolve(incoming);
       const doc = resolved && (await routes.callflow(resolved.accountId, resolved.match.callflowId));
@@ -105,6 +98,9 @@ export function createEngine(deps: EngineDeps) {
         data,
         media: createMediaServices({ mediaDir: deps.mediaDir, data, speak: deps.speak }),
         logger: log,
+        onEnd: (handler) => {
+          endHandlers.push(handler);
+        },
       };
       if (resolved.device) full.attributes.device_id = resolved.device._id;
       log.info({ exten: incoming.exten, account: resolved.accountId, callflow: doc._id, via: resolved.match.via }, 'callflow matched');
@@ -117,7 +113,7 @@ export function createEngine(deps: EngineDeps) {
     } finally {
       await call.waitForHangup().catch(() => {});
       const endedAt = new Date();
-      records.write({
+      const record: CallRecord = {
         _id: call.id,
         account_id: resolved?.accountId ?? null,
         callflow_id: resolved?.match.callflowId ?? null,
@@ -136,8 +132,19 @@ export function createEngine(deps: EngineDeps) {
         trace: result.trace,
         cav: ctx.cav ?? {},
         attributes: { ...(ctx.attributes ?? {}), ...(flowName ? { callflow_name: flowName } : {}) },
-      });
+      };
+      records.write(record);
       deps.onCallEnd?.();
+      // Termination handlers (missed_call_alert, notification) run once the record is final.
+      await Promise.all(
+        endHandlers.map(async (handler) => {
+          try {
+            await handler(record);
+          } catch (err) {
+            log.error({ err }, 'end-of-call handler failed');
+          }
+        }),
+      );
     }
   }
 

@@ -103,6 +103,9 @@ export async function executeFlow(ctx: CallContext, root: CallflowNode, deps: Ex
       outcome = { kind: 'child', key: '_', reason: `module ${name} not implemented` };
     } else {
       try {
+        ctx.childKeys = Object.entries(current.children ?? {})
+          .filter(([, c]) => c && typeof c === 'object' && Object.keys(c).length > 0)
+          .map(([k]) => k);
         outcome = await def.run(ctx, deps.prepare(def, data));
       } catch (err) {
         if (err instanceof CallGoneError || ctx.call.signal.aborted) {

@@ -2,6 +2,7 @@
 // The registry built from these drives validation, the API's schema listing, the executor and docs.
 import type { CallControl } from '../callcontrol/port.ts';
 import type { Logger } from '../log.ts';
+import type { CallRecord } from './call-records.ts';
 
 /**
  * What a module tells the executor to do next: Kazoo's cf_exe control verbs.
@@ -31,7 +32,10 @@ export interface CallflowNode {
 export interface AccountData {
   get<T = Record<string, unknown>>(collection: string, id: string): Promise<T | undefined>;
   find<T = Record<string, unknown>>(collection: string, filter: Record<string, unknown>, limit?: number): Promise<T[]>;
-  /** Sets fields (dotted paths allowed) on one document; false when it does not exist. */
+  /**
+   * Sets fields (dotted paths allowed) on one document; a field given as `undefined` is removed.
+   * False when the document does not exist.
+   */
   update(collection: string, id: string, set: Record<string, unknown>): Promise<boolean>;
 }
 
@@ -65,14 +69,31 @@ export interface CallContext {
   cav: Record<string, string>;
   /** Named digit collections (collect_dtmf). */
   collected: Record<string, string>;
-  /** Free-form per-call attributes recorded on the call record. */
+  /**
+   * Free-form per-call attributes recorded on the call record. Kazoo's call flags live here:
+   * `call_bridged: true` once a bridge was answered, `message_left: true` once a voicemail was left
+   * (missed_call_alert and notification read them at hangup).
+   */
   attributes: Record<string, unknown>;
   /** Call language (the `language` module changes it). */
   language: string;
   data: AccountData;
   media: MediaServices;
   logger: Logger;
+  /**
+   * Runs `handler` once the call has ended, with its final record (Kazoo's termination handlers:
+   * missed_call_alert, notification). Handlers never delay the caller; their failures are logged.
+   */
+  onEnd(handler: CallEndHandler): void;
+  /**
+   * Keys of the running node's non-empty children, set by the executor before each run: Kazoo's
+   * cf_exe:attempt(K) (take K only if it exists, else the module does something else).
+   */
+  childKeys?: readonly string[];
 }
+
+/** An end-of-call handler: gets the call's record as written (times, hangup cause, trace, attributes). */
+export type CallEndHandler = (record: Readonly<CallRecord>) => void | Promise<void>;
 
 export type JsonSchema = Record<string, unknown>;
 

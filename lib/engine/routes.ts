@@ -22,6 +22,7 @@ interface Entry<T> {
 export class RouteCache {
   private readonly tables = new Map<string, Entry<RouteTable>>();
   private readonly callflows = new Map<string, Entry<StoredCallflow | undefined>>();
+  private readonly numberOwners = new Map<string, Entry<string | undefined>>();
 
   constructor(private readonly db: Db, private readonly ttlMs = 60_000) {}
 
@@ -42,7 +43,24 @@ export class RouteCache {
     });
   }
 
+  /**
+   * The account whose callflow holds `number` exactly, for inbound calls that name no account; undefined
+   * when none or several do (the same extension in two accounts cannot route an unpinned inbound call).
+   */
+  accountForNumber(number: string): Promise<string | undefined> {
+    return this.cached(this.numberOwners, number, async () => {
+      const owners = await this.db
+        .collection('callflows')
+        .find({ numbers: number }, { projection: { account_id: 1 } })
+        .limit(2)
+        .toArray();
+      return owners.length === 1 ? String(owners[0].account_id) : undefined;
+    });
+  }
+
   invalidate(accountId: string) {
+    // A number may have moved between accounts: forget every owner, it is one query per number to refill.
+    this.numberOwners.clear();
     this.tables.delete(accountId);
     for (const key of this.callflows.keys()) if (key.startsWith(`${accountId}/`)) this.callflows.delete(key);
   }

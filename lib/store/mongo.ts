@@ -14,7 +14,7 @@ export class DatabaseUnreachableError extends Error {
 export const collectionIndexes: Record<string, IndexDescription[]> = {
   accounts: [{ key: { parent_id: 1 } }, { key: { tree: 1 } }, { key: { pvt_api_key_hash: 1 } }],
   auth_tokens: [{ key: { expires_at: 1 } }, { key: { account_id: 1 } }],
-  callflows: [{ key: { account_id: 1, _id: 1 } }],
+  callflows: [{ key: { account_id: 1, _id: 1 } }, { key: { numbers: 1 } }],
   callflow_numbers: [{ key: { account_id: 1, callflow_id: 1 } }],
   // SIP user names claimed by devices (_id = lower-cased name, unique across accounts): lib/api/claims.ts.
   sip_usernames: [{ key: { account_id: 1, device_id: 1 } }],

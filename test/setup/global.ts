@@ -15,7 +15,9 @@ function applyStatus(out: string) {
   }
 }
 
-export function mochaGlobalSetup() {
+// Runs when mocha loads this file (--require), before any spec file is loaded, so specs may read the
+// environment at load time.
+function bringStackUp() {
   if (process.env.ARI_URL && process.env.MONGO_URL) return;
   // A stack someone else already runs (a developer, a parallel run) is used as it is and left running.
   try {
@@ -35,3 +37,5 @@ export function mochaGlobalTeardown() {
   if (!startedHere || process.env.ARIFLOW_KEEP_STACK === '1') return;
   execFileSync('bash', [stackScript, 'down'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
+
+bringStackUp();
