@@ -150,6 +150,22 @@ export class AccountDocuments {
     return (limit > 0 ? cursor.limit(limit) : cursor).toArray();
   }
 
+  /**
+   * Newest first by a date field (call records by `started_at`), ties broken by `_id` descending.
+   * `before` is the (date, id) of the last item of the previous page: the page continues after it.
+   */
+  async listNewest(
+    collection: string,
+    { field, filter = {}, before, limit, projection }: { field: string; filter?: Filter<Document>; before?: { at: Date; id: string }; limit: number; projection?: Document },
+  ): Promise<StoredDoc[]> {
+    const and: Filter<Document>[] = [filter];
+    if (before) and.push({ $or: [{ [field]: { $lt: before.at } }, { [field]: before.at, _id: { $lt: before.id as never } }] });
+    const cursor = this.col(collection)
+      .find(this.scoped({ $and: and }), projection ? { projection } : {})
+      .sort({ [field]: -1, _id: -1 });
+    return (limit > 0 ? cursor.limit(limit) : cursor).toArray();
+  }
+
   async count(collection: string, filter: Filter<Document> = {}): Promise<number> {
     return this.col(collection).countDocuments(this.scoped(filter));
   }

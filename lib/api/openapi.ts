@@ -60,6 +60,25 @@ function collectionPaths(c: string): Record<string, Json> {
   };
 }
 
+/** Per-call records (read-only; `cdrs` is an alias of `calls`). */
+function callRecordPaths(c: string): Record<string, Json> {
+  const tag = ['calls'];
+  const timeParams = [
+    { name: 'created_from', in: 'query', schema: { type: 'integer' }, description: 'Calls started at or after (Gregorian seconds, as Kazoo cdrs).' },
+    { name: 'created_to', in: 'query', schema: { type: 'integer' }, description: 'Calls started at or before (Gregorian seconds).' },
+  ];
+  return {
+    [`/accounts/{account_id}/${c}`]: {
+      parameters: [accountParam],
+      get: { tags: tag, summary: 'List call records, newest first (summaries)', parameters: [...listParams, ...timeParams], responses: { '200': ok('A page of call summaries', { type: 'array', items: { type: 'object' } }), ...errors } },
+    },
+    [`/accounts/{account_id}/${c}/{id}`]: {
+      parameters: [accountParam, idParam],
+      get: { tags: tag, summary: 'One call record with its trace (id = the call id)', responses: { '200': ok('The call record', { type: 'object' }), ...errors } },
+    },
+  };
+}
+
 function moduleSchema(def: ModuleDefinition): Json {
   return {
     ...def.schema,
@@ -117,6 +136,11 @@ export function buildOpenApi(registry: ReadonlyMap<string, ModuleDefinition>): J
       get: { tags: ['accounts'], summary: 'Whether an API key is set (keys are stored hashed; never returned here)', responses: { '200': ok('Key status', { type: 'object' }), ...errors } },
       put: { tags: ['accounts'], summary: 'Create a new API key (returned once)', responses: { '201': ok('The key', { type: 'object', properties: { api_key: { type: 'string' } } }), ...errors } },
     },
+    '/accounts/{account_id}/pivot_secret': {
+      parameters: [accountParam],
+      get: { tags: ['accounts'], summary: 'The secret pivot requests are signed with (made on first use)', responses: { '200': ok('The secret and the signing scheme', { type: 'object', properties: { pivot_secret: { type: 'string' } } }), ...errors } },
+      put: { tags: ['accounts'], summary: 'Rotate the pivot signing secret', responses: { '201': ok('The new secret', { type: 'object', properties: { pivot_secret: { type: 'string' } } }), ...errors } },
+    },
     '/accounts/{account_id}/import': {
       parameters: [accountParam],
       put: {
@@ -163,6 +187,7 @@ export function buildOpenApi(registry: ReadonlyMap<string, ModuleDefinition>): J
     },
   };
   for (const c of DOCUMENT_COLLECTIONS) Object.assign(paths, collectionPaths(c));
+  for (const c of ['calls', 'cdrs']) Object.assign(paths, callRecordPaths(c));
 
   return {
     openapi: '3.1.0',

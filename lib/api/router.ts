@@ -24,10 +24,13 @@ import type { ApiServices, Middleware } from './services.ts';
 import { createUniqueClaims, type ChangeEvent } from './writer.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
+import { registerCallRoutes } from './routes/calls.ts';
 import { registerCallflowRoutes } from './routes/callflows.ts';
 import { registerDeviceRoutes } from './routes/devices.ts';
 import { registerDocumentRoutes } from './routes/documents.ts';
 import { registerMediaRoutes } from './routes/media.ts';
+import { registerPivotRoutes } from './routes/pivot.ts';
+import { registerVmboxMessageRoutes } from './routes/vmbox-messages.ts';
 import { registerTransferRoutes } from './routes/transfer.ts';
 
 export interface ApiDeps {
@@ -105,7 +108,10 @@ export function createApiRouter(deps: ApiDeps): Router<ApiState> & ApiRouterExtr
   registerDeviceRoutes(router, services);
   registerCallflowRoutes(router, services);
   registerMediaRoutes(router, services);
+  registerPivotRoutes(router, services);
+  registerVmboxMessageRoutes(router, services);
   registerTransferRoutes(router, services);
+  registerCallRoutes(router, services);
   registerDocumentRoutes(router, services);
 
   // Anything else under /v2: OPTIONS lists the methods of a known path, a known path with another

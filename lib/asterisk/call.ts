@@ -10,6 +10,9 @@ import {
   type CallerId,
   type CollectOptions,
   type CollectResult,
+  type DialLeg,
+  type DialOptions,
+  type DialResult,
   type DtmfOptions,
   type CallRecording,
   type MessageCounts,
@@ -17,10 +20,13 @@ import {
   type PlayResult,
   type RecordOptions,
   type RecordResult,
+  type ToneDetectOptions,
+  type ToneDetectResult,
 } from '../callcontrol/port.ts';
 import type { Logger } from '../log.ts';
 import { AriRequestError } from './ari-errors.ts';
 import type { AriChannel, AriEvent } from './ari-types.ts';
+import { runDial } from './dial.ts';
 import { causeCode, causeName } from './hangup-causes.ts';
 import type { AriRest } from './rest.ts';
 import { publishMwi } from './mwi.ts';
@@ -48,7 +54,12 @@ interface ActivePlayback {
   finished(state: string): void;
 }
 
-type PlayOutcome = 'done' | 'failed' | { digit: string };
+/** How often detectTone() reads the detector's hit count. */
+const TONE_POLL_MS = 150;
+/** Asterisk format names of 8 kHz codecs (res_tonedetect's DSP assumes 8 kHz). */
+const NARROWBAND_FORMATS = /^(ulaw|alaw|gsm|slin|g729|g726|g726aal2|g723|ilbc|lpc10|adpcm|speex|silk8|testlaw|codec2)$/;
+
+type PlayOutcome = 'done' | 'failed' | 'aborted' | { digit: string };
 
 export class AriCall implements CallControl {
   readonly id: string;
@@ -73,6 +84,8 @@ export class AriCall implements CallControl {
   private ringing?: 'ring' | 'moh';
   /** Q.850 code of our own hangup(), for when its events arrive before its REST answer. */
   private ownCause?: number;
+  /** dial() follows the caller's own events while it runs (its ringback playback). */
+  private tap?: (e: AriEvent) => void;
   /** When the last step-completing event arrived (0: the next command is not a reaction to one). */
   private stepEventAt = performance.now();
 
@@ -105,6 +118,7 @@ export class AriCall implements CallControl {
   // ---- events routed by the connection ----
 
   handle(e: AriEvent): void {
+    this.tap?.(e);
     switch (e.type) {
       case 'ChannelDtmfReceived':
         if (e.digit && !this.ended) {
@@ -180,8 +194,10 @@ export class AriCall implements CallControl {
       // A terminator pressed between two items stops the list as well.
       const early = terminators.length > 0 ? [...this.digits.slice(buffered)].find((d) => terminators.includes(d)) : undefined;
       if (early !== undefined) return { status: 'interrupted', digit: early };
-      const outcome = await this.playOne(uri, terminators, opts.language, opts.maxMs);
+      if (opts.signal?.aborted) return { status: 'interrupted' };
+      const outcome = await this.playOne(uri, terminators, opts.language, opts.maxMs, opts.signal);
       if (typeof outcome === 'object') return { status: 'interrupted', digit: outcome.digit };
+      if (outcome === 'aborted') return { status: 'interrupted' };
       if (outcome === 'failed') {
         failed = true;
         this.log.warn({ media: uri }, 'media could not be played');
@@ -190,7 +206,7 @@ export class AriCall implements CallControl {
     return { status: failed ? 'failed' : 'done' };
   }
 
-  private playOne(media: string, terminators: readonly string[], language?: string, maxMs?: number): Promise<PlayOutcome> {
+  private playOne(media: string, terminators: readonly string[], language?: string, maxMs?: number, signal?: AbortSignal): Promise<PlayOutcome> {
     if (this.ended) return Promise.reject(this.gone());
     const playbackId = randomUUID();
     return new Promise<PlayOutcome>((resolve, reject) => {
@@ -198,8 +214,10 @@ export class AriCall implements CallControl {
       let posted = false;
       let stopWanted = false;
       let limit: NodeJS.Timeout | undefined;
+      let aborted = false;
       const settle = () => {
         clearTimeout(limit);
+        signal?.removeEventListener('abort', onAbort);
         this.waiters.delete(onEnd);
         if (this.playback === active) this.playback = undefined;
         if (this.digitHook === onDigit) this.digitHook = undefined;
@@ -219,13 +237,18 @@ export class AriCall implements CallControl {
           stop();
         }
       };
+      const onAbort = () => {
+        aborted = true;
+        stop();
+      };
       const active: ActivePlayback = {
         id: playbackId,
         finished: (state) => {
           settle();
-          resolve(digit !== undefined ? { digit } : state === 'failed' ? 'failed' : 'done');
+          resolve(digit !== undefined ? { digit } : aborted ? 'aborted' : state === 'failed' ? 'failed' : 'done');
         },
       };
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.add(onEnd);
       this.playback = active;
       if (terminators.length > 0) this.digitHook = onDigit;
@@ -392,7 +415,7 @@ export class AriCall implements CallControl {
     let live = await Promise.race([end.promise, this.waitForHangup().then(() => (hungUp = true) && undefined)]);
     if (this.digitHook === onDigit) this.digitHook = undefined;
     // Asterisk ends the recording when the channel goes; its RecordingFinished follows the hangup.
-    if (hungUp) live = await Promise.race([end.promise, new Promise<undefined>((r) => setTimeout(r, 5000).unref())]);
+    if (hungUp) live = await Promise.race([end.promise, new Promise<undefined>((r) => void setTimeout(() => r(undefined), 5000))]);
     end.cancel();
     if (live?.state === 'failed' && !hungUp) throw new AriRequestError('channels.record', live.cause ?? 'recording failed');
     let reason: RecordResult['reason'];
@@ -496,6 +519,24 @@ export class AriCall implements CallControl {
     return this.endedPromise;
   }
 
+  dial(legs: DialLeg[], opts: DialOptions): Promise<DialResult> {
+    if (this.ended) return Promise.reject(this.gone());
+    const { app, reserveChannelId, releaseChannel } = this.host;
+    if (!app || !reserveChannelId || !releaseChannel) return Promise.reject(new Error('dialling needs a connection that can create channels'));
+    const host = { rest: this.host.rest, app, reserveChannelId: reserveChannelId.bind(this.host), releaseChannel: releaseChannel.bind(this.host) };
+    const caller = {
+      id: this.id,
+      signal: this.signal,
+      log: this.log,
+      isAnswered: () => this.isAnswered(),
+      answer: () => this.answer(),
+      setTap: (tap: ((e: AriEvent) => void) | undefined) => {
+        this.tap = tap;
+      },
+    };
+    return runDial(caller, host, legs, opts);
+  }
+
   sleep(ms: number): Promise<void> {
     if (this.ended) return Promise.reject(this.gone());
     return new Promise<void>((resolve, reject) => {
@@ -509,6 +550,27 @@ export class AriCall implements CallControl {
       }, ms);
       this.waiters.add(onEnd);
     });
+  }
+
+  async detectTone(opts: ToneDetectOptions): Promise<ToneDetectResult> {
+    // res_tonedetect's TONE_DETECT on the read side (what the caller sends). It counts hits and raises no
+    // event, so the count is polled. Its DSP takes every frame as 8 kHz audio: on a wideband channel
+    // (slin16+, g722, opus) a tone is never recognised, which the caveat says.
+    const format = await this.getVariable('CHANNEL(audioreadformat)');
+    const caveat = format && !NARROWBAND_FORMATS.test(format) ? `tone detection needs 8 kHz audio, the channel reads ${format}` : undefined;
+    const freq = Math.round(opts.frequencyHz);
+    await this.setVariable(`TONE_DETECT(${freq},${Math.max(1, Math.round(opts.minDurationMs))},r)`, '');
+    const deadline = Date.now() + opts.timeoutMs;
+    try {
+      for (;;) {
+        if (Number(await this.getVariable('TONE_DETECT(rx)')) > 0) return { detected: true, caveat };
+        const left = deadline - Date.now();
+        if (left <= 0) return { detected: false, caveat };
+        await this.sleep(Math.min(TONE_POLL_MS, left));
+      }
+    } finally {
+      if (!this.ended) await this.setVariable('TONE_DETECT(0,,x)', '').catch(() => {});
+    }
   }
 
   // ---- internals ----

@@ -33,6 +33,56 @@ export interface PlayOptions {
   /** DTMF digits that stop the playback; the digit is returned and kept in the digit buffer. */
   terminators?: string[];
   language?: string;
+  /** Stop each playback after this many ms and count it as done (`tone:` media loops until stopped). */
+  maxMs?: number;
+  /** Aborting it stops the playback at once; the play then resolves `interrupted` with no digit (pivot's filler). */
+  signal?: AbortSignal;
+}
+
+export interface DtmfOptions {
+  /** ms each digit lasts (Asterisk's default is 100). */
+  durationMs?: number;
+  /** ms between digits. */
+  betweenMs?: number;
+}
+
+export interface RecordOptions {
+  /** Absolute path of the file to write (…/<name>.wav), in a folder Asterisk can also read (the media folder). */
+  path: string;
+  /** Only `wav` (8 kHz 16-bit mono, what Asterisk plays natively). */
+  format?: 'wav';
+  /** Recording stops after this many seconds (0: no limit). */
+  maxDurationSec: number;
+  /** Recording stops after this many seconds of silence (0 or absent: no silence detection). */
+  maxSilenceSec?: number;
+  /** Play a beep before recording starts. */
+  beep?: boolean;
+  /** DTMF that stops the recording (default `#`); the stopping digit is consumed. */
+  terminateOn?: '#' | 'any' | 'none';
+}
+
+export interface RecordResult {
+  /** The file written (RecordOptions.path); absent when nothing was recorded (hung up before any audio). */
+  file?: string;
+  /** Length of the recorded audio. */
+  durationMs: number;
+  /** Why recording stopped (`stopped`: CallRecording.stop()). */
+  reason: 'dtmf' | 'silence' | 'max' | 'hangup' | 'stopped';
+  /** The digit that stopped it (reason `dtmf`). */
+  digit?: string;
+}
+
+/** A recording of both directions of the call, running in the background (record_call). */
+export interface CallRecording {
+  /** Resolves once the recording has ended (stop(), the time limit or hangup) and its file is written. */
+  readonly done: Promise<RecordResult>;
+  /** Stops it; resolves like `done`. */
+  stop(): Promise<RecordResult>;
+}
+
+export interface MessageCounts {
+  new: number;
+  old: number;
 }
 
 export interface CollectOptions {
@@ -79,13 +129,101 @@ export interface CallControl {
   collectDigits(opts: CollectOptions): Promise<CollectResult>;
   /** Discard digits pressed so far and not consumed. */
   flushDigits(): void;
-  sendDtmf(digits: string): Promise<void>;
+  /** Sends DTMF to the caller; `w`/`W` in `digits` pause 0.5 s / 1 s. */
+  sendDtmf(digits: string, opts?: DtmfOptions): Promise<void>;
   setCallerId(cid: Partial<CallerId>): Promise<void>;
   setVariable(name: string, value: string): Promise<void>;
   getVariable(name: string): Promise<string | undefined>;
   hangup(cause?: string): Promise<void>;
+  /**
+   * Records the caller into opts.path. Resolves also when the caller hangs up meanwhile (reason `hangup`,
+   * what was recorded is kept); rejects with CallGoneError only if the call was gone before it started.
+   */
+  record(opts: RecordOptions): Promise<RecordResult>;
+  /** Starts recording both directions (a snoop on the channel) into opts.path, until stopped, the limit or hangup. */
+  recordCall(opts: Omit<RecordOptions, 'maxSilenceSec' | 'beep' | 'terminateOn'>): Promise<CallRecording>;
+  /**
+   * Message-waiting state of a mailbox (`<box>@<context>`), for the phones whose PJSIP endpoint lists it in
+   * `mailboxes`. Not tied to this channel: works after hangup too.
+   */
+  setMessageWaiting(mailbox: string, counts: MessageCounts): Promise<void>;
   /** Resolves when the call ends (the caller or the module hung up). */
   waitForHangup(): Promise<void>;
   /** Sleep that ends early (rejecting with CallGoneError) if the call ends. */
   sleep(ms: number): Promise<void>;
+  /**
+   * Rings `legs` (all at once, or one after another) while the caller hears `ringback`; the first leg to
+   * answer is bridged with the caller (answering the caller if needed) and the others are hung up at once.
+   * Resolves `answered` only once that bridge has ended (either side hung up), `failed` when no leg
+   * answered (every leg failed, or opts.timeoutSec passed: NO_ANSWER). Rejects with CallGoneError if the
+   * caller hangs up while the legs ring (every leg is hung up first).
+   */
+  dial(legs: DialLeg[], opts: DialOptions): Promise<DialResult>;
+  /**
+   * Listens to what the caller sends for a single-frequency tone (e.g. 1100 Hz, a fax machine's CNG):
+   * detected as soon as it was heard for at least minDurationMs, not detected once timeoutMs passed.
+   */
+  detectTone(opts: ToneDetectOptions): Promise<ToneDetectResult>;
+}
+
+/** The caller ID a dialled leg presents to the called party. */
+export interface LegCallerId extends CallerId {
+  /** Presentation restricted (privacy): the name/number are sent as given, flagged as private. */
+  hidden?: boolean;
+}
+
+/** One leg of CallControl.dial(). */
+export interface DialLeg {
+  /** Names the leg in the result and in logs (e.g. the device id). */
+  id: string;
+  /** Asterisk dial string: `PJSIP/<endpoint>`, `PJSIP/<user>@<endpoint>`, `PJSIP/<endpoint>/<uri>`, `Local/<exten>@<context>`. */
+  endpoint: string;
+  /** Caller ID presented to the called party; absent: none. */
+  callerId?: LegCallerId;
+  /** Seconds this leg may ring (absent or 0: until the dial's own timeout). */
+  timeoutSec?: number;
+  /** Seconds to wait before this leg starts ringing. */
+  delaySec?: number;
+  /** SIP headers added to the INVITE (PJSIP legs; names are checked, values must be one line). */
+  headers?: Record<string, string>;
+  /** Channel variables set on the new channel before it is dialled. */
+  variables?: Record<string, string>;
+  /** Dialled instead when `endpoint` cannot be reached at all (a device that is not registered). */
+  failover?: Omit<DialLeg, 'failover'>;
+  /**
+   * The answering party must press `digit` (it hears `media` first) within timeoutMs, else the leg counts
+   * as not answered (Kazoo's call-forward require_keypress).
+   */
+  confirm?: { digit: string; media: string[]; timeoutMs: number };
+  /** A busy, rejected or unanswered outcome of this leg ends the whole dial with that cause. */
+  failOnReject?: boolean;
+}
+
+export interface DialOptions {
+  /** `simultaneous`: every leg rings (after its own delay); `single`: one leg after another, in order. */
+  strategy: 'simultaneous' | 'single';
+  /** Seconds before the whole attempt gives up (NO_ANSWER). */
+  timeoutSec: number;
+  /** What the caller hears while legs ring (default `ring`): ringing, music on hold, or media looped. */
+  ringback?: 'ring' | 'moh' | { media: string[] };
+  /** The first leg that rejects (busy, declined) ends the dial with its cause. */
+  failOnSingleReject?: boolean;
+}
+
+export type DialResult =
+  /** A leg answered and was bridged with the caller; the bridge has ended. */
+  | { status: 'answered'; leg: string; endpoint: string; answeredAt: Date }
+  /** No leg answered. `cause` is a Kazoo hangup cause name; `sipCode` the matching SIP response, when known. */
+  | { status: 'failed'; cause: string; sipCode?: number };
+
+export interface ToneDetectOptions {
+  frequencyHz: number;
+  minDurationMs: number;
+  timeoutMs: number;
+}
+
+export interface ToneDetectResult {
+  detected: boolean;
+  /** Set when the result cannot be trusted (e.g. wideband audio the media server's detector misreads). */
+  caveat?: string;
 }

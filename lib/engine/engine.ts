@@ -96,7 +96,7 @@ export function createEngine(deps: EngineDeps) {
         attributes: ctx.attributes!,
         language: deps.defaultLanguage ?? 'en',
         data,
-        media: createMediaServices({ mediaDir: deps.mediaDir, data, speak: deps.speak }),
+        media: createMediaServices({ mediaDir: deps.mediaDir, data, speak: deps.speak, accountId: resolved.accountId }),
         logger: log,
         onEnd: (handler) => {
           endHandlers.push(handler);

@@ -34,9 +34,22 @@ export interface AccountData {
   find<T = Record<string, unknown>>(collection: string, filter: Record<string, unknown>, limit?: number): Promise<T[]>;
   /**
    * Sets fields (dotted paths allowed) on one document; a field given as `undefined` is removed.
-   * False when the document does not exist.
+   * `where` narrows the match (e.g. `{'messages.media_id': id}` with a `messages.$.folder` field).
+   * False when the document does not exist (or does not match `where`).
    */
-  update(collection: string, id: string, set: Record<string, unknown>): Promise<boolean>;
+  update(collection: string, id: string, set: Record<string, unknown>, where?: Record<string, unknown>): Promise<boolean>;
+  /**
+   * Appends `item` to the array `field` of one document, atomically (concurrent callers never lose one);
+   * false when the document does not exist.
+   */
+  push(collection: string, id: string, field: string, item: unknown): Promise<boolean>;
+  /** Creates a document of the account (id, account and Kazoo's `pvt_*` bookkeeping are added). */
+  insert(collection: string, id: string, doc: Record<string, unknown>): Promise<void>;
+  /**
+   * Adds `by` (default 1) to the number `field` of one document, creating the document when absent,
+   * atomically (concurrent callers each get their own value); resolves to the new value.
+   */
+  increment(collection: string, id: string, field: string, by?: number): Promise<number>;
 }
 
 export interface SpeakOptions {
@@ -55,6 +68,24 @@ export interface MediaServices {
   resolve(ref: string, language?: string): Promise<string[]>;
   /** Synthesised speech (cached by engine, voice, language, text) → a playable URI. */
   speak(text: string, opts?: SpeakOptions): Promise<string>;
+  /**
+   * A new recording: a fresh media id and the file (inside the media folder Asterisk shares) for the
+   * port's record()/recordCall() to write.
+   */
+  newRecording(): NewRecording;
+  /**
+   * Stores a finished recording as a media document of the account (`media_source: recording`), playable
+   * by id and downloadable at /v2/accounts/{account}/media/{id}/raw. False when its file is missing.
+   */
+  saveRecording(rec: NewRecording, doc: { name: string; [field: string]: unknown }): Promise<boolean>;
+  /** Removes a recording's file (too short, not wanted). */
+  discardRecording(rec: NewRecording): Promise<void>;
+}
+
+export interface NewRecording {
+  mediaId: string;
+  /** Absolute path of the wav file. */
+  path: string;
 }
 
 /** Per-call state a module may read and write (CAVs, captures, collected digits...). */
