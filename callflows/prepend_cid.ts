@@ -1,6 +1,7 @@
 // Puts a prefix in front of the caller-ID name/number shown on legs created later.
 // Kazoo: cf_prepend_cid, module name `prepend_cid`.
-import type { ModuleDefinition } from '../lib/engine/module.ts';
+import { next, type ModuleDefinition } from '../lib/engine/module.ts';
+import { callerIdForLegs, callerIdState, commitCallerId, prepend, resetPrefix } from '../lib/callerid/state.ts';
 import { moduleData } from './schema-parts.ts';
 
 const definition: ModuleDefinition = {
@@ -13,7 +14,24 @@ const definition: ModuleDefinition = {
     apply_to: { type: 'string', enum: ['current', 'original'], default: 'current' },
   }),
   children: ['_'],
-  implemented: false,
+  implemented: true,
+  async run(ctx, data) {
+    const state = callerIdState(ctx);
+    const updated =
+      data.action === 'reset'
+        ? resetPrefix(state)
+        : prepend(
+            state,
+            {
+              name: typeof data.caller_id_name_prefix === 'string' ? data.caller_id_name_prefix : '',
+              number: typeof data.caller_id_number_prefix === 'string' ? data.caller_id_number_prefix : '',
+            },
+            data.apply_to === 'original' ? 'original' : 'current',
+          );
+    await commitCallerId(ctx, updated);
+    const cid = callerIdForLegs(ctx);
+    return next(`${data.action === 'reset' ? 'prefixes reset; ' : ''}caller id "${cid.name}" <${cid.number}>`);
+  },
 };
 
 export default definition;

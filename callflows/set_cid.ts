@@ -1,6 +1,7 @@
 // Overrides the caller-ID name/number presented on legs created afterwards.
 // Kazoo: cf_set_cid, module name `set_cid`.
-import type { ModuleDefinition } from '../lib/engine/module.ts';
+import { next, type ModuleDefinition } from '../lib/engine/module.ts';
+import { callerIdForLegs, callerIdState, commitCallerId, rewrite } from '../lib/callerid/state.ts';
 import { moduleData } from './schema-parts.ts';
 
 const definition: ModuleDefinition = {
@@ -11,7 +12,15 @@ const definition: ModuleDefinition = {
     caller_id_number: { type: 'string', default: '' },
   }),
   children: ['_'],
-  implemented: false,
+  implemented: true,
+  async run(ctx, data) {
+    const name = typeof data.caller_id_name === 'string' ? data.caller_id_name : '';
+    const number = typeof data.caller_id_number === 'string' ? data.caller_id_number : '';
+    // A rewrite replaces whatever the leg would show (prefixes included); the caller's channel shows it too.
+    await commitCallerId(ctx, rewrite(callerIdState(ctx), { name, number }));
+    const cid = callerIdForLegs(ctx);
+    return next(`caller id "${cid.name}" <${cid.number}>`);
+  },
 };
 
 export default definition;

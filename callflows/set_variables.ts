@@ -1,7 +1,11 @@
 // Sets custom application variables (CAVs) that follow the call into events, CDRs and pivot.
 // Kazoo: cf_set_variables, module name `set_variables`.
-import type { ModuleDefinition } from '../lib/engine/module.ts';
+import { next, type ModuleDefinition } from '../lib/engine/module.ts';
+import { cavChannelVariable, cavValue, exportVariable, inherited } from '../lib/branching/variables.ts';
 import { moduleData } from './schema-parts.ts';
+
+/** CAV names the call record (a MongoDB document) can hold as keys. */
+const storableName = (name: string) => name !== '' && !name.includes('.') && !name.startsWith('$');
 
 const definition: ModuleDefinition = {
   name: 'set_variables',
@@ -14,7 +18,32 @@ const definition: ModuleDefinition = {
     ['custom_application_vars'],
   ),
   children: ['_'],
-  implemented: false,
+  implemented: true,
+  async run(ctx, data) {
+    const vars = data.custom_application_vars;
+    if (!vars || typeof vars !== 'object' || Array.isArray(vars)) return next('no custom_application_vars');
+    const exported = data.export === true;
+    const set: [string, string][] = [];
+    const refused: string[] = [];
+    for (const [name, raw] of Object.entries(vars as Record<string, unknown>)) {
+      const value = cavValue(raw);
+      // Kazoo keeps string values only; numbers and booleans are printed, objects and null dropped.
+      if (value === undefined || !storableName(name)) refused.push(name);
+      else set.push([name, value]);
+    }
+    for (const [name, value] of set) ctx.cav[name] = value;
+    // Mirrored on the channel (cav_<name>) so CDR/CEL keep them; `__` makes Asterisk copy them onto
+    // channels created from this one, and the list lets leg-building modules pass them on.
+    await Promise.all(
+      set.map(([name, value]) => {
+        const variable = cavChannelVariable(name);
+        if (exported) exportVariable(ctx, variable, value);
+        return ctx.call.setVariable(exported ? inherited(variable) : variable, value);
+      }),
+    );
+    const what = `${set.length} CAV(s)${exported ? ' exported' : ''}`;
+    return next(refused.length ? `${what}; ignored ${refused.join(', ')}` : what);
+  },
 };
 
 export default definition;

@@ -1,7 +1,9 @@
 // Kazoo system prompt ids → Asterisk core sounds (asterisk-core-sounds-en), so imported flows that name
 // Kazoo prompts play something sensible. Unknown ids are played by name (custom sounds may exist).
 export const kazooPrompts: Record<string, string> = {
-  'menu-invalid_entry': 'option-is-invalid',
+  'menu-invalid_entry': 'pm-invalid-option',
+  // "press 1 to accept": what the answering party of a require_keypress call forward hears.
+  'ivr-group_confirm': 'followme/options',
   'menu-no_prompt': 'please-try-again',
   'menu-transferring_call': 'pls-hold-while-try',
   'menu-goodbye': 'vm-goodbye',
@@ -36,5 +38,24 @@ export const kazooPrompts: Record<string, string> = {
   'conf-bad_pin': 'conf-invalidpin',
   'park-no_caller': 'pbx-invalidpark',
   'fault-can_not_be_completed_at_this_time': 'ss-noservice',
+  'fault-can_not_be_completed_as_dialed': 'cannot-complete-as-dialed',
+  'disa-invalid_extension': 'pbx-invalid',
+  'dynamic-cid-enter_cid': 'privacy-prompt',
+  'dynamic-cid-invalid_using_default': 'privacy-incorrect',
+  // ARI `tone:` playbacks never finish on their own (and ARI splits a media list at commas), so a
+  // short confirmation tone that must end is played as a sound.
+  'tone_stream://%(250,50,440)': 'sound:beep',
+  'vm-recording_to_short': 'vm-tooshort',
+  'temporal-marked_enabled': 'activated',
+  'temporal-marked_disabled': 'de-activated',
+  'temporal-marker_reset': 'removed',
+  'vm-enter_id': 'vm-login',
+  'vm-person_not_available': 'vm-nobodyavail',
+  'vm-review_recording': 'vm-review',
+  'vm-thank_you': 'auth-thankyou',
+  'vm-no_access': 'vm-incorrect',
+  'vm-record_greeting': 'vm-rec-unv',
+  'vm-no_more_messages': 'vm-nomore',
+  'vm-message_number': 'vm-message',
   'tone_stream://%(250,250,480,620)': 'tone:480+620/250,0/250',
 };
