@@ -57,5 +57,4 @@ export const kazooPrompts: Record<string, string> = {
   'vm-record_greeting': 'vm-rec-unv',
   'vm-no_more_messages': 'vm-nomore',
   'vm-message_number': 'vm-message',
-  'tone_stream://%(250,250,480,620)': 'tone:480+620/250,0/250',
 };

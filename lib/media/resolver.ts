@@ -1,8 +1,11 @@
 // Resolves Kazoo media references (media ids, URLs, tone/silence streams, system prompts) into URIs the
 // call-control port can play. Files live in the media folder that Asterisk shares by the same path.
+import { randomBytes } from 'node:crypto';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AccountData, MediaServices, SpeakOptions } from '../engine/module.ts';
 import { kazooPrompts } from './prompts.ts';
+import { toneFile } from './tones.ts';
 
 export interface StoredMedia {
   _id: string;
@@ -17,16 +20,10 @@ export type Speak = (text: string, opts?: SpeakOptions) => Promise<string>;
 
 const hex32 = /^[0-9a-f]{32}$/i;
 
-/** FreeSWITCH TGML `%(on,off,freq[+freq2])` → Asterisk's tone list `freq/on,0/off`. */
-export function toneStreamToAsterisk(ref: string): string | undefined {
-  const body = ref.slice('tone_stream://'.length);
-  const parts = [...body.matchAll(/%\((\d+),(\d+),([\d+]+)\)/g)];
-  if (!parts.length) return undefined;
-  return `tone:${parts.map(([, on, off, freq]) => `${freq.replace(/\+/g, '+')}/${on}${Number(off) ? `,0/${off}` : ''}`).join(',')}`;
-}
-
-export function createMediaServices(opts: { mediaDir: string; data: AccountData; speak: Speak }): MediaServices {
+export function createMediaServices(opts: { mediaDir: string; data: AccountData; speak: Speak; accountId?: string }): MediaServices {
   const { mediaDir, data, speak } = opts;
+  // Recordings are stored like API uploads (lib/api/routes/media.ts): <mediaDir>/<account>/<media id>.wav.
+  const folder = opts.accountId ?? 'unscoped';
 
   async function fromDocument(id: string, language?: string): Promise<string[]> {
     const doc = await data.get<StoredMedia>('media', id);
@@ -45,9 +42,7 @@ export function createMediaServices(opts: { mediaDir: string; data: AccountData;
       if (/^\/[^/]+\/[0-9a-f]{32}$/i.test(r)) return fromDocument(r.split('/')[2], language);
       if (/^https?:\/\//i.test(r)) return [`sound:${r}`];
       if (r.startsWith('tone_stream://')) {
-        const known = kazooPrompts[r];
-        if (known) return [known];
-        const tone = toneStreamToAsterisk(r);
+        const tone = toneFile(mediaDir, r);
         return tone ? [tone] : [];
       }
       if (r.startsWith('silence_stream://')) {
@@ -61,5 +56,27 @@ export function createMediaServices(opts: { mediaDir: string; data: AccountData;
       return [`sound:${kazooPrompts[name] ?? name}`];
     },
     speak,
+    newRecording() {
+      const mediaId = randomBytes(16).toString('hex');
+      return { mediaId, path: path.join(mediaDir, folder, `${mediaId}.wav`) };
+    },
+    async saveRecording(rec, doc) {
+      const info = await stat(rec.path).catch(() => undefined);
+      if (!info) return false;
+      await data.insert('media', rec.mediaId, {
+        media_source: 'recording',
+        streamable: true,
+        ...doc,
+        pvt_type: 'media',
+        file: `${folder}/${rec.mediaId}`,
+        pvt_media_ext: 'wav',
+        pvt_content_type: 'audio/wav',
+        pvt_content_length: info.size,
+      });
+      return true;
+    },
+    async discardRecording(rec) {
+      await rm(rec.path, { force: true });
+    },
   };
 }
