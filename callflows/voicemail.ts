@@ -1,6 +1,7 @@
 // Leaves a message in a voicemail box, or logs in to listen to messages.
 // Kazoo: cf_voicemail, module name `voicemail`.
-import type { ModuleDefinition } from '../lib/engine/module.ts';
+import { next, type ModuleDefinition } from '../lib/engine/module.ts';
+import { boxByNumber, check, compose, loadBox, type VoicemailData } from '../lib/voicemail/session.ts';
 import { docId, moduleData } from './schema-parts.ts';
 
 const definition: ModuleDefinition = {
@@ -16,7 +17,16 @@ const definition: ModuleDefinition = {
     callerid_match_login: { type: 'boolean', default: false },
   }),
   children: ['_'],
-  implemented: false,
+  implemented: true,
+  async run(ctx, raw) {
+    const data = raw as VoicemailData;
+    if (data.action === 'check') return check(ctx, data);
+    if (data.action !== undefined && data.action !== 'compose') return next(`unknown action ${String(data.action)}`);
+    // compose: the box named by id, else the one whose number the pattern captured.
+    let box = data.id ? await loadBox(ctx, data.id) : undefined;
+    if (!data.id && ctx.captureGroup) box = await boxByNumber(ctx, ctx.captureGroup);
+    return compose(ctx, data, box);
+  },
 };
 
 export default definition;

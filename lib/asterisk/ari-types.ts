@@ -70,5 +70,8 @@ export interface AriEvent {
   cause?: number;
   cause_txt?: string;
   soft?: boolean;
+  /** Dial: the dialled channel, and how dialling it goes (RINGING, ANSWER, BUSY, CONGESTION, NOANSWER, CHANUNAVAIL, CANCEL...). */
+  peer?: AriChannel;
+  dialstatus?: string;
   [extra: string]: unknown;
 }

@@ -57,6 +57,8 @@ interface Route {
 
 class OwnedRoute implements Route {
   seen = false;
+  /** Set on StasisEnd: forgets the route if its ChannelDestroyed never comes. */
+  endTimer?: NodeJS.Timeout;
   constructor(readonly handler: OwnedChannelHandler) {}
   handle(event: AriEvent): void {
     this.seen = true;
@@ -182,8 +184,8 @@ export class AriConnection extends EventEmitter implements CallHost {
   /**
    * Pre-registers a channel id for a channel the app is about to create (channels.create/originate/snoop
    * with this id): its StasisStart may arrive before the REST answer and must not be taken for an inbound
-   * call. UUIDs, because Asterisk 22 checks id uniqueness by prefix. Released on its StasisEnd (the app hears
-   * nothing of a channel after that); call releaseChannel() if it never entered the app (dial failed).
+   * call. UUIDs, because Asterisk 22 checks id uniqueness by prefix. Released on its ChannelDestroyed (at the
+   * latest 1 s after its StasisEnd); call releaseChannel() if it never entered the app (dial failed).
    */
   reserveChannelId(handler: OwnedChannelHandler): string {
     const id = randomUUID();
@@ -239,14 +241,31 @@ export class AriConnection extends EventEmitter implements CallHost {
       const target = e.playback.target_uri;
       if (target.startsWith('channel:')) id = target.slice(8);
     }
+    // A Dial event names the dialled channel as `peer` (dial() legs are owned channels).
+    if (id === undefined && e.type === 'Dial') id = e.peer?.id;
     if (id === undefined) return;
     const route = this.routes.get(id);
     if (route) {
       route.handle(e);
-      // After StasisEnd the app hears nothing more of the channel (not even ChannelDestroyed).
-      if ((e.type === 'StasisEnd' || e.type === 'ChannelDestroyed') && route instanceof OwnedRoute) this.routes.delete(id);
+      if (route instanceof OwnedRoute) this.afterOwnedEvent(id, route, e.type);
     } else if (e.type === 'StasisStart' && e.channel) {
       this.onStasisStart(e.channel, e.args ?? []);
+    }
+  }
+
+  /**
+   * A channel the app created stays subscribed after its StasisEnd, and its ChannelDestroyed (which carries
+   * the hangup cause dial() reports) follows: the route goes then, or shortly after StasisEnd at the latest.
+   */
+  private afterOwnedEvent(id: string, route: OwnedRoute, type: string): void {
+    if (type === 'ChannelDestroyed') {
+      clearTimeout(route.endTimer);
+      if (this.routes.get(id) === route) this.routes.delete(id);
+    } else if (type === 'StasisEnd' && !route.endTimer) {
+      route.endTimer = setTimeout(() => {
+        if (this.routes.get(id) === route) this.routes.delete(id);
+      }, 1000);
+      route.endTimer.unref();
     }
   }
 

@@ -59,7 +59,7 @@ function callerIdOf(device: DeviceLike): string | undefined {
  * The objects for a device that can register with a password, or undefined when it cannot (no SIP
  * credentials, IP authentication, disabled): such a device must not exist in Asterisk.
  */
-export function pjsipObjectsFor(device: DeviceLike): PjsipObjects | undefined {
+export function pjsipObjectsFor(device: DeviceLike, opts: { mailboxes?: readonly string[] } = {}): PjsipObjects | undefined {
   const id = pjsipIdOf(device);
   const password = device.sip?.password;
   const method = device.sip?.method ?? 'password';
@@ -79,6 +79,9 @@ export function pjsipObjectsFor(device: DeviceLike): PjsipObjects | undefined {
   };
   const callerid = callerIdOf(device);
   if (callerid) endpoint.callerid = callerid;
+  // Message waiting: the owner's voicemail boxes (`<box>@<account>`, lib/voicemail), NOTIFYed unsolicited
+  // unless the device turned that off (Kazoo's mwi_unsolicited_updates).
+  if (opts.mailboxes?.length && !isDisabled(device.mwi_unsolicited_updates)) endpoint.mailboxes = opts.mailboxes.join(',');
   return {
     id,
     auth: { auth_type: 'userpass', username: id, password },

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from 'mongodb';
 import type { Logger } from '../log.ts';
+import { mwiMailbox } from '../voicemail/box.ts';
 import { pjsipIdOf, pjsipObjectsFor, type DeviceLike, type PjsipType } from './pjsip.ts';
 
 export interface RegistrationState {
@@ -56,8 +57,19 @@ export function createAriDeviceProvisioner(opts: { pjsip: PjsipConfigPort; db: D
     for (const type of ['endpoint', 'aor', 'auth'] as const) await pjsip.deletePjsipObject(type, id);
   }
 
+  /** The MWI mailboxes of the device's owner: one per voicemail box the owner has. */
+  async function mailboxesOf(device: DeviceLike): Promise<string[]> {
+    if (typeof device.owner_id !== 'string' || typeof device.account_id !== 'string') return [];
+    const boxes = await db
+      .collection('vmboxes')
+      .find({ account_id: device.account_id, owner_id: device.owner_id, pvt_deleted: { $ne: true } }, { projection: { _id: 1 } })
+      .limit(20)
+      .toArray();
+    return boxes.map((b) => mwiMailbox(device.account_id as string, String(b._id)));
+  }
+
   async function push(device: DeviceLike): Promise<'pushed' | 'removed'> {
-    const objects = pjsipObjectsFor(device);
+    const objects = pjsipObjectsFor(device, { mailboxes: await mailboxesOf(device) });
     if (!objects) {
       await remove(device);
       return 'removed';

@@ -1,0 +1,525 @@
+// CallControl.dial() over ARI: rings legs from one call and bridges the first that answers.
+// Each leg is a channel the app creates with a pre-generated id (channels.create, then dial), so its events
+// reach this session from the very first one. ARI hangs up nothing by itself after BUSY/CONGESTION and a
+// dial timeout shows only as ChannelDestroyed cause 19, so this session keeps its own timers and hangs up
+// every leg it no longer wants, at once. The caller hears ringback (ring indication while unanswered,
+// in-band tone once answered, music on hold, or media looped) until a leg wins or all fail.
+import { randomUUID } from 'node:crypto';
+import {
+  CallGoneError,
+  type DialLeg,
+  type DialOptions,
+  type DialResult,
+} from '../callcontrol/port.ts';
+import type { Logger } from '../log.ts';
+import { AriRequestError } from './ari-errors.ts';
+import type { AriEvent } from './ari-types.ts';
+import { causeName } from './hangup-causes.ts';
+import type { AriRest } from './rest.ts';
+
+/** What a dial needs from the connection. */
+export interface DialHost {
+  readonly rest: AriRest;
+  /** The Stasis app the legs are created into. */
+  readonly app: string;
+  reserveChannelId(handler: (event: AriEvent) => void): string;
+  releaseChannel(id: string): void;
+}
+
+/** The calling side (AriCall). */
+export interface DialCaller {
+  readonly id: string;
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+  isAnswered(): boolean;
+  answer(): Promise<void>;
+  /** Routes the caller's own channel events here while set (the ringback playback's end). */
+  setTap(tap: ((event: AriEvent) => void) | undefined): void;
+}
+
+/** FreeSWITCH's cause for a user with no registration (Kazoo flows may have a child for it). */
+export const NOT_REGISTERED = 'USER_NOT_REGISTERED';
+
+/** Causes counted as a rejection for fail_on_single_reject (Kazoo: busy or declined). */
+const REJECTIONS = new Set(['USER_BUSY', 'CALL_REJECTED']);
+/** Causes of a require_keypress leg that fail the whole dial (Kazoo's Require-Fail-On-Single-Reject list). */
+const CONFIRM_LEG_FAILURES = new Set(['USER_BUSY', 'CALL_REJECTED', 'NO_ANSWER', 'NORMAL_CLEARING', 'PROGRESS_TIMEOUT']);
+
+/** SIP response for a cause, as Asterisk's PJSIP channel driver maps them (chan_pjsip hangup_cause2sip). */
+const sipByCause: Record<string, number> = {
+  UNALLOCATED_NUMBER: 404,
+  NO_ROUTE_TRANSIT_NET: 404,
+  NO_ROUTE_DESTINATION: 404,
+  NORMAL_CIRCUIT_CONGESTION: 503,
+  SWITCH_CONGESTION: 503,
+  NO_USER_RESPONSE: 408,
+  NO_ANSWER: 480,
+  SUBSCRIBER_ABSENT: 480,
+  CALL_REJECTED: 403,
+  NUMBER_CHANGED: 410,
+  NORMAL_UNSPECIFIED: 480,
+  INVALID_NUMBER_FORMAT: 484,
+  USER_BUSY: 486,
+  NETWORK_OUT_OF_ORDER: 500,
+  FACILITY_REJECTED: 501,
+  CHAN_NOT_IMPLEMENTED: 503,
+  DESTINATION_OUT_OF_ORDER: 502,
+  BEARERCAPABILITY_NOTAVAIL: 488,
+  INTERWORKING: 500,
+};
+
+/** The SIP code that goes with a Kazoo cause name, when there is one (derived, not read off the wire). */
+export function sipCodeOf(cause: string): number | undefined {
+  return sipByCause[cause];
+}
+
+/**
+ * The cause a failed dial reports, from its legs' failures in the order they happened: the last leg that
+ * was really tried (the one that held out longest, usually the unanswered one), like the media server's
+ * final bridge cause; a leg that could not be reached at all only when no leg was.
+ */
+export function pickFailure(causes: readonly string[]): string {
+  for (let i = causes.length - 1; i >= 0; i--) if (causes[i] !== NOT_REGISTERED) return causes[i];
+  return causes.length ? causes[causes.length - 1] : 'NO_ROUTE_DESTINATION';
+}
+
+const HEADER_NAME = /^[A-Za-z][A-Za-z0-9-]{0,63}$/;
+
+/** The dial string to create: Local legs never optimise away (the bridge must keep its channel). */
+export function channelEndpoint(endpoint: string): string {
+  if (!endpoint.startsWith('Local/')) return endpoint;
+  const parts = endpoint.split('/');
+  if (parts.length === 2) return `${endpoint}/n`;
+  if (!parts[2].includes('n')) parts[2] += 'n';
+  return parts.join('/');
+}
+
+/** Channel variables of a new leg: its own, the caller ID it shows, its SIP headers. */
+export function legVariables(spec: Omit<DialLeg, 'failover'>, app: string): Record<string, string> {
+  const vars: Record<string, string> = { ...spec.variables };
+  // An outgoing channel presents its connected line (PJSIP puts it in From; a Local channel's far half gets
+  // it as its caller ID). `i`: set without sending an update on a channel not yet called.
+  if (spec.callerId) {
+    vars['CONNECTEDLINE(num,i)'] = spec.callerId.number;
+    vars['CONNECTEDLINE(name,i)'] = spec.callerId.name;
+    if (spec.callerId.hidden) vars['CONNECTEDLINE(pres,i)'] = 'prohib';
+  }
+  if (spec.endpoint.startsWith('PJSIP/')) {
+    for (const [name, value] of Object.entries(spec.headers ?? {})) {
+      if (HEADER_NAME.test(name) && !/[\r\n]/.test(value) && value.length <= 1024) vars[`PJSIP_HEADER(add,${name})`] = value;
+    }
+  } else if (spec.endpoint.startsWith('Local/')) {
+    // A loop back into ariflow (call forward) enters this app, not the dialplan's default one.
+    vars.ARIFLOW_APP = app;
+  }
+  return vars;
+}
+
+type LegState = 'pending' | 'creating' | 'ringing' | 'confirming' | 'won' | 'done';
+
+class LegRun {
+  state: LegState = 'pending';
+  spec: Omit<DialLeg, 'failover'>;
+  usedFailover = false;
+  channelId?: string;
+  created = false;
+  /** Its StasisStart came: ARI's create returns before the channel is in the app, and dial needs it there. */
+  inApp = false;
+  onInApp?: () => void;
+  gone = false;
+  hungUp = false;
+  answered = false;
+  /** Best cause known so far (Dial status, a hangup request, the channel's destruction). */
+  cause?: string;
+  timer?: NodeJS.Timeout;
+  playbackId?: string;
+  onGone?: () => void;
+
+  constructor(readonly original: DialLeg) {
+    this.spec = original;
+  }
+}
+
+type RingOutcome = { winner: LegRun } | { failed: string } | { gone: true };
+
+class DialSession {
+  private readonly legs: LegRun[];
+  private ringing = true;
+  private settle!: (outcome: RingOutcome) => void;
+  private overall?: NodeJS.Timeout;
+  private nextIndex = 0;
+  private readonly failures: string[] = [];
+  private ringback?: { kind: 'ring' | 'moh' } | { kind: 'play'; id: string; media: string[]; index: number; startedAt: number; fastFails: number };
+  private ringbackStarting?: Promise<void>;
+
+  constructor(
+    private readonly caller: DialCaller,
+    private readonly host: DialHost,
+    legs: DialLeg[],
+    private readonly opts: DialOptions,
+  ) {
+    this.legs = legs.map((l) => new LegRun(l));
+  }
+
+  async run(): Promise<DialResult> {
+    const { caller, opts } = this;
+    if (caller.signal.aborted) throw new CallGoneError(caller.id);
+    if (this.legs.length === 0) return { status: 'failed', cause: 'NO_ROUTE_DESTINATION', sipCode: 404 };
+    const ringPhase = new Promise<RingOutcome>((resolve) => {
+      this.settle = resolve;
+    });
+    const onAbort = () => this.finish({ gone: true });
+    caller.signal.addEventListener('abort', onAbort, { once: true });
+    caller.setTap((e) => this.onCallerEvent(e));
+    try {
+      this.overall = setTimeout(() => this.finish({ failed: 'NO_ANSWER' }), Math.max(1, opts.timeoutSec) * 1000);
+      this.ringbackStarting = this.startRingback();
+      if (opts.strategy === 'single') this.startNext();
+      else for (const leg of this.legs) this.schedule(leg);
+      const outcome = await ringPhase;
+      const winner = 'winner' in outcome ? outcome.winner : undefined;
+      // Everyone else stops ringing now; "answered elsewhere" keeps phones from logging a missed call.
+      for (const leg of this.legs) if (leg !== winner) this.cancel(leg, winner ? 26 : 16);
+      await this.stopRingback();
+      if ('gone' in outcome) throw new CallGoneError(caller.id, 'caller hung up while legs rang');
+      if ('failed' in outcome) {
+        caller.log.info({ cause: outcome.failed, legs: this.legs.length }, 'dial failed');
+        return { status: 'failed', cause: outcome.failed, sipCode: sipCodeOf(outcome.failed) };
+      }
+      return await this.bridge(outcome.winner);
+    } finally {
+      clearTimeout(this.overall);
+      caller.signal.removeEventListener('abort', onAbort);
+      caller.setTap(undefined);
+      for (const leg of this.legs) if (leg.state !== 'won') this.cancel(leg, 16);
+    }
+  }
+
+  // ---- ringing ----
+
+  private finish(outcome: RingOutcome): void {
+    if (!this.ringing) return;
+    this.ringing = false;
+    this.settle(outcome);
+  }
+
+  private schedule(leg: LegRun): void {
+    const delay = leg.spec.delaySec ?? 0;
+    if (delay > 0) leg.timer = setTimeout(() => void this.start(leg), delay * 1000);
+    else void this.start(leg);
+  }
+
+  /** `single`: the next leg in order, or the end when none is left. */
+  private startNext(): void {
+    if (!this.ringing) return;
+    const leg = this.legs[this.nextIndex++];
+    if (leg) this.schedule(leg);
+    else this.finish({ failed: pickFailure(this.failures) });
+  }
+
+  private async start(leg: LegRun): Promise<void> {
+    leg.timer = undefined;
+    if (!this.ringing || leg.state !== 'pending') return;
+    const { host, caller } = this;
+    const spec = leg.spec;
+    leg.state = 'creating';
+    const channelId = host.reserveChannelId((e) => this.onLegEvent(leg, channelId, e));
+    leg.channelId = channelId;
+    leg.created = false;
+    const endpoint = channelEndpoint(spec.endpoint);
+    try {
+      // channelId/variables are in ARI's create but not in ari-client's typings.
+      const params = { endpoint, app: host.app, channelId, originator: caller.id, variables: legVariables(spec, host.app) };
+      await host.rest.call('channels.create', (c) => c.channels.create(params as Parameters<typeof c.channels.create>[0]));
+    } catch (err) {
+      host.releaseChannel(channelId);
+      leg.channelId = undefined;
+      const unreachable = err instanceof AriRequestError && /allocation failed/i.test(err.ariMessage);
+      if (unreachable && !leg.usedFailover && leg.original.failover && this.ringing) {
+        caller.log.info({ leg: spec.id, endpoint }, 'leg unreachable, dialling its failover');
+        leg.usedFailover = true;
+        leg.spec = leg.original.failover;
+        leg.state = 'pending';
+        return this.start(leg);
+      }
+      if (!unreachable) caller.log.warn({ leg: spec.id, endpoint, err: (err as Error).message }, 'creating a leg failed');
+      this.legFailed(leg, unreachable ? (endpoint.startsWith('PJSIP/') ? NOT_REGISTERED : 'NO_ROUTE_DESTINATION') : 'NORMAL_TEMPORARY_FAILURE');
+      return;
+    }
+    leg.created = true;
+    if (!leg.inApp && leg.state === 'creating' && this.ringing) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, host.rest.timeoutMs);
+        leg.onInApp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      leg.onInApp = undefined;
+    }
+    if (leg.state !== 'creating') return void this.hangupLeg(leg, 16); // failed by its events meanwhile
+    if (!this.ringing) return this.cancel(leg, 16);
+    leg.state = 'ringing';
+    const ringFor = spec.timeoutSec && spec.timeoutSec > 0 ? spec.timeoutSec : this.opts.timeoutSec;
+    leg.timer = setTimeout(() => this.legFailed(leg, 'NO_ANSWER', 19), ringFor * 1000);
+    caller.log.debug({ leg: spec.id, endpoint, channel: channelId, ringFor }, 'leg ringing');
+    try {
+      // Asterisk's own dial timeout is a backstop only: this session's timer ends the leg first.
+      await host.rest.call('channels.dial', (c) => c.channels.dial({ channelId, timeout: ringFor + 5 }), channelId);
+    } catch (err) {
+      if (leg.state === 'ringing') {
+        caller.log.warn({ leg: spec.id, err: (err as Error).message }, 'dialling a leg failed');
+        this.legFailed(leg, err instanceof CallGoneError ? leg.cause ?? 'NORMAL_TEMPORARY_FAILURE' : 'NORMAL_TEMPORARY_FAILURE');
+      }
+    }
+  }
+
+  private onLegEvent(leg: LegRun, channelId: string, e: AriEvent): void {
+    if (leg.channelId !== channelId) return;
+    switch (e.type) {
+      case 'StasisStart':
+        leg.inApp = true;
+        leg.onInApp?.();
+        return;
+      case 'Dial':
+        switch (e.dialstatus) {
+          case 'ANSWER':
+            return this.legAnswered(leg);
+          case 'BUSY':
+            return this.legFailed(leg, 'USER_BUSY', 17);
+          case 'CONGESTION':
+            return this.legFailed(leg, 'NORMAL_CIRCUIT_CONGESTION', 34);
+          case 'NOANSWER':
+            return this.legFailed(leg, 'NO_ANSWER', 19);
+          case 'CHANUNAVAIL':
+            leg.cause ??= 'SUBSCRIBER_ABSENT';
+            return;
+          case 'FORWARD':
+            // A phone-side redirect (3xx) is not followed: Kazoo's ignore_forward, its default.
+            return this.legFailed(leg, 'REDIRECTION_TO_NEW_DESTINATION', 16);
+        }
+        return;
+      case 'ChannelStateChange':
+        if (e.channel?.state === 'Up') this.legAnswered(leg);
+        return;
+      case 'ChannelHangupRequest':
+        // A soft request's `cause` holds Asterisk's soft-hangup flags, not a Q.850 code.
+        if (!e.soft && e.cause) leg.cause ??= causeName(e.cause);
+        return;
+      case 'ChannelDtmfReceived':
+        if (leg.state === 'confirming' && e.digit === leg.spec.confirm?.digit) this.confirmed(leg);
+        return;
+      case 'PlaybackFinished':
+        if (leg.state === 'confirming' && e.playback?.id === leg.playbackId) {
+          leg.playbackId = undefined;
+          const wait = leg.spec.confirm?.timeoutMs ?? 0;
+          leg.timer = setTimeout(() => this.legFailed(leg, 'NO_ANSWER', 16), wait);
+        }
+        return;
+      case 'ChannelDestroyed':
+        if (e.cause) leg.cause ??= causeName(e.cause);
+        return this.legGone(leg);
+      case 'StasisEnd':
+        return this.legGone(leg);
+    }
+  }
+
+  private legAnswered(leg: LegRun): void {
+    if (leg.answered || leg.state === 'done') return;
+    leg.answered = true;
+    clearTimeout(leg.timer);
+    leg.timer = undefined;
+    // Answered after another leg won (or after the end): it is not wanted.
+    if (!this.ringing) return this.cancel(leg, 16);
+    const confirm = leg.spec.confirm;
+    if (!confirm) return this.win(leg);
+    leg.state = 'confirming';
+    if (confirm.media.length === 0) {
+      leg.timer = setTimeout(() => this.legFailed(leg, 'NO_ANSWER', 16), confirm.timeoutMs);
+      return;
+    }
+    const playbackId = randomUUID();
+    leg.playbackId = playbackId;
+    const channelId = leg.channelId!;
+    this.host.rest
+      .call('channels.play (confirm)', (c) => c.channels.play({ channelId, media: confirm.media, playbackId } as Parameters<typeof c.channels.play>[0]), channelId)
+      .catch(() => {
+        if (leg.state === 'confirming' && leg.playbackId === playbackId) this.legFailed(leg, 'NO_ANSWER', 16);
+      });
+  }
+
+  private confirmed(leg: LegRun): void {
+    clearTimeout(leg.timer);
+    leg.timer = undefined;
+    const playbackId = leg.playbackId;
+    leg.playbackId = undefined;
+    if (playbackId) this.host.rest.call('playbacks.stop', (c) => c.playbacks.stop({ playbackId })).catch(() => {});
+    if (!this.ringing) return this.cancel(leg, 16);
+    this.win(leg);
+  }
+
+  private win(leg: LegRun): void {
+    leg.state = 'won';
+    this.caller.log.info({ leg: leg.spec.id, endpoint: leg.spec.endpoint }, 'leg answered');
+    this.finish({ winner: leg });
+  }
+
+  private legGone(leg: LegRun): void {
+    if (leg.gone) return;
+    leg.gone = true;
+    if (leg.state === 'won') {
+      leg.onGone?.();
+      return;
+    }
+    if (leg.state === 'creating' || leg.state === 'ringing' || leg.state === 'confirming') this.legFailed(leg, leg.cause ?? 'NORMAL_CLEARING');
+  }
+
+  /** The leg failed with `cause`; `hangupCode`: the Q.850 code to hang it up with, if it is still up. */
+  private legFailed(leg: LegRun, cause: string, hangupCode = 16): void {
+    if (leg.state === 'done' || leg.state === 'won' || leg.state === 'pending') return;
+    leg.onInApp?.();
+    clearTimeout(leg.timer);
+    leg.timer = undefined;
+    leg.state = 'done';
+    leg.cause ??= cause;
+    const final = cause === 'NORMAL_CLEARING' && leg.cause ? leg.cause : cause;
+    this.failures.push(final);
+    this.hangupLeg(leg, hangupCode);
+    this.caller.log.debug({ leg: leg.spec.id, cause: final }, 'leg failed');
+    if (!this.ringing) return;
+    if ((this.opts.failOnSingleReject && REJECTIONS.has(final)) || (leg.spec.failOnReject && CONFIRM_LEG_FAILURES.has(final))) {
+      return this.finish({ failed: final });
+    }
+    if (this.opts.strategy === 'single') return this.startNext();
+    if (this.legs.every((l) => l.state === 'done')) this.finish({ failed: pickFailure(this.failures) });
+  }
+
+  /** Stops a leg this dial no longer wants (not yet started, ringing, confirming, or answered too late). */
+  private cancel(leg: LegRun, code: number): void {
+    leg.onInApp?.();
+    clearTimeout(leg.timer);
+    leg.timer = undefined;
+    if (leg.state === 'done' && (leg.hungUp || leg.gone || !leg.created)) return;
+    leg.state = 'done';
+    this.hangupLeg(leg, code);
+  }
+
+  private hangupLeg(leg: LegRun, code: number): void {
+    const channelId = leg.channelId;
+    if (!channelId || !leg.created || leg.gone || leg.hungUp) return;
+    leg.hungUp = true;
+    // reason_code is in ARI's hangup since Asterisk 16; the typings predate it.
+    const params = { channelId, reason_code: String(code) } as { channelId: string };
+    this.host.rest.call('channels.hangup (leg)', (c) => c.channels.hangup(params), channelId).catch(() => {
+      // Already gone: its events may never come, so stop routing them.
+      if (!leg.gone) this.host.releaseChannel(channelId);
+    });
+  }
+
+  // ---- ringback ----
+
+  private async startRingback(): Promise<void> {
+    const { caller, host } = this;
+    const rb = this.opts.ringback ?? 'ring';
+    const id = caller.id;
+    try {
+      if (rb === 'moh') {
+        await host.rest.call('channels.startMoh', (c) => c.channels.startMoh({ channelId: id }), id);
+        this.ringback = { kind: 'moh' };
+      } else if (rb === 'ring' && !caller.isAnswered()) {
+        await host.rest.call('channels.ring', (c) => c.channels.ring({ channelId: id }), id);
+        this.ringback = { kind: 'ring' };
+      } else {
+        // An answered caller hears the ring tone in-band (a `tone:` playback lasts until stopped).
+        const media = rb === 'ring' ? ['tone:ring'] : rb.media.length ? rb.media : ['tone:ring'];
+        this.ringback = { kind: 'play', id: '', media, index: 0, startedAt: 0, fastFails: 0 };
+        await this.playRingback();
+      }
+    } catch (err) {
+      if (!(err instanceof CallGoneError)) caller.log.warn({ err: (err as Error).message }, 'ringback failed');
+    }
+  }
+
+  private async playRingback(): Promise<void> {
+    const rb = this.ringback;
+    if (!rb || rb.kind !== 'play' || !this.ringing) return;
+    const playbackId = randomUUID();
+    rb.id = playbackId;
+    rb.startedAt = Date.now();
+    const media = rb.media[rb.index % rb.media.length];
+    const channelId = this.caller.id;
+    await this.host.rest.call('channels.play (ringback)', (c) => c.channels.play({ channelId, media, playbackId }), channelId);
+  }
+
+  private onCallerEvent(e: AriEvent): void {
+    const rb = this.ringback;
+    if (e.type !== 'PlaybackFinished' || !rb || rb.kind !== 'play' || e.playback?.id !== rb.id || !this.ringing) return;
+    // Media that ends at once (missing file) must not spin: give up looping after a few.
+    if (Date.now() - rb.startedAt < 200 && ++rb.fastFails >= 3) return;
+    rb.index++;
+    this.playRingback().catch((err: Error) => this.caller.log.debug({ err: err.message }, 'ringback playback failed'));
+  }
+
+  private async stopRingback(): Promise<void> {
+    await this.ringbackStarting?.catch(() => {});
+    const rb = this.ringback;
+    this.ringback = undefined;
+    if (!rb || this.caller.signal.aborted) return;
+    const id = this.caller.id;
+    const rest = this.host.rest;
+    let stop: Promise<unknown>;
+    if (rb.kind === 'play') {
+      const playbackId = rb.id;
+      stop = rest.call('playbacks.stop (ringback)', (c) => c.playbacks.stop({ playbackId }));
+    } else if (rb.kind === 'moh') stop = rest.call('channels.stopMoh', (c) => c.channels.stopMoh({ channelId: id }), id);
+    else stop = rest.call('channels.ringStop', (c) => c.channels.ringStop({ channelId: id }), id);
+    await stop.catch(() => {});
+  }
+
+  // ---- bridged ----
+
+  /** Answers the caller if needed, bridges it with the winning leg and waits until either side leaves. */
+  private async bridge(leg: LegRun): Promise<DialResult> {
+    const { caller, host } = this;
+    const answeredAt = new Date();
+    const legChannel = leg.channelId!;
+    const legGone = new Promise<void>((resolve) => {
+      if (leg.gone) resolve();
+      else leg.onGone = resolve;
+    });
+    const callerGone = new Promise<void>((resolve) => {
+      if (caller.signal.aborted) resolve();
+      else caller.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    const bridgeId = randomUUID();
+    let bridgeMade = false;
+    try {
+      await Promise.all([
+        caller.isAnswered() ? undefined : caller.answer(),
+        // DTMF must still be heard while bridged (a plain mixing bridge of two SIP legs goes native RTP).
+        host.rest
+          .call('bridges.create', (c) => c.bridges.create({ type: 'mixing,dtmf_events', bridgeId } as Parameters<typeof c.bridges.create>[0]))
+          .then(() => {
+            bridgeMade = true;
+          }),
+      ]);
+      if (!leg.gone && !caller.signal.aborted) {
+        await host.rest.call('bridges.addChannel', (c) => c.bridges.addChannel({ bridgeId, channel: [caller.id, legChannel] }));
+        caller.log.info({ leg: leg.spec.id, bridge: bridgeId }, 'bridged');
+        await Promise.race([legGone, callerGone]);
+      }
+    } catch (err) {
+      if (!(err instanceof CallGoneError) && !caller.signal.aborted && !leg.gone) caller.log.warn({ err: (err as Error).message }, 'bridging failed');
+    } finally {
+      leg.onGone = undefined;
+      this.hangupLeg(leg, 16);
+      if (bridgeMade) await host.rest.call('bridges.destroy', (c) => c.bridges.destroy({ bridgeId })).catch(() => {});
+    }
+    return { status: 'answered', leg: leg.spec.id, endpoint: leg.spec.endpoint, answeredAt };
+  }
+}
+
+/** Runs one dial for `caller` (see CallControl.dial). */
+export function runDial(caller: DialCaller, host: DialHost, legs: DialLeg[], opts: DialOptions): Promise<DialResult> {
+  return new DialSession(caller, host, legs, opts).run();
+}
