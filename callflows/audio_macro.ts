@@ -1,6 +1,8 @@
 // Plays a sequence of media, prompts, spoken values, TTS and tones; a terminator skips the rest.
 // Kazoo: cf_audio_macro, module name `audio_macro`.
-import type { JsonSchema, ModuleDefinition } from '../lib/engine/module.ts';
+import { next, type CallContext, type JsonSchema, type ModuleDefinition } from '../lib/engine/module.ts';
+import { planMacro, type MacroStep } from '../lib/audio-macro/items.ts';
+import { resolveTimezone } from '../lib/temporal/local-clock.ts';
 import { mediaRef, moduleData, terminators } from './schema-parts.ts';
 
 const SAY_TYPES = [
@@ -20,6 +22,7 @@ const itemKinds: Record<string, Record<string, JsonSchema>> = {
     method: { type: 'string', enum: ['none', 'pronounced', 'iterated', 'counted'] },
     gender: { type: 'string', enum: ['masculine', 'feminine', 'neuter'] },
     language: { type: 'string' },
+    terminators,
   },
   tts: { text: { type: 'string' }, voice: { type: 'string' }, language: { type: 'string' }, terminators },
   tone: {
@@ -50,7 +53,51 @@ const definition: ModuleDefinition = {
     terminators,
   }),
   children: ['_'],
-  implemented: false,
+  implemented: true,
+  async run(ctx, data) {
+    const needsClock = Array.isArray(data.macros) && data.macros.some((m) => /^(current_|short_date)/.test(String((m as { type?: unknown })?.type ?? '')));
+    const account = needsClock ? await ctx.data.get<{ timezone?: unknown }>('accounts', ctx.accountId) : undefined;
+    const plan = planMacro(data, { language: ctx.language, now: new Date(), zone: needsClock ? resolveTimezone(undefined, account?.timezone) : undefined });
+    if (plan.dropped.length) ctx.logger.info({ dropped: plan.dropped }, 'audio_macro items dropped');
+    if (!plan.steps.length) return next(`nothing to play${plan.dropped.length ? ` (${plan.dropped.join('; ')})` : ''}`);
+    await ctx.call.answer();
+    let played = 0;
+    for (const step of plan.steps) {
+      const media = await playable(ctx, step);
+      if (!media.length) continue;
+      const r = await ctx.call.play(media, {
+        terminators: step.terminators,
+        ...(step.language ? { language: step.language } : {}),
+        ...(step.kind === 'tone' ? { maxMs: step.durationMs } : {}),
+      });
+      played++;
+      // A terminator skips the rest of the macro; the key stays buffered for the next node.
+      if (r.status === 'interrupted') return next(`item ${played} of ${plan.steps.length} interrupted by ${r.digit}, rest skipped`);
+    }
+    const notes = plan.dropped.length ? `; dropped ${plan.dropped.join('; ')}` : '';
+    return next(`played ${played} of ${plan.steps.length} items${notes}`);
+  },
 };
+
+/** One step's URIs; an item that cannot be resolved or synthesised is skipped (logged), as Kazoo skips it. */
+async function playable(ctx: CallContext, step: MacroStep): Promise<string[]> {
+  try {
+    switch (step.kind) {
+      case 'uri':
+      case 'tone':
+        return [step.uri];
+      case 'media': {
+        const media = await ctx.media.resolve(step.ref, step.language ?? ctx.language);
+        if (!media.length) ctx.logger.warn({ media: step.ref }, 'audio_macro media not found, skipped');
+        return media;
+      }
+      case 'tts':
+        return [await ctx.media.speak(step.text, { voice: step.voice, language: step.language ?? ctx.language })];
+    }
+  } catch (err) {
+    ctx.logger.warn({ step: step.kind, err: (err as Error).message }, 'audio_macro item skipped');
+    return [];
+  }
+}
 
 export default definition;

@@ -106,6 +106,8 @@ export const BRIDGE_FAILURE_KEYS = [
   'NO_USER_RESPONSE',
   'NO_ANSWER',
   'SUBSCRIBER_ABSENT',
+  // A device with no registration (FreeSWITCH's name, which Kazoo flows use).
+  'USER_NOT_REGISTERED',
   'CALL_REJECTED',
   'NUMBER_CHANGED',
   'DESTINATION_OUT_OF_ORDER',

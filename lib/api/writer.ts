@@ -241,6 +241,8 @@ export class DocumentWriter {
   /** Replaces the user fields of `current` (POST; PATCH passes the merged document). */
   async update(collection: DocCollection, current: StoredDoc, input: Record<string, unknown>, opts: PrepareOptions = {}): Promise<WriteResult> {
     const { fields, serverFields, warnings } = await this.prepare(collection, input, opts);
+    // Like Crossbar's vmboxes: messages are written by calls, so an edit that omits them keeps them.
+    if (collection === 'vmboxes' && fields.messages === undefined && current.messages !== undefined) fields.messages = current.messages;
     const before = this.claimSpecs(collection, current);
     const { registry, keys } = await this.acquire(collection, current._id, fields);
     const doc = await this.deps.docs.replace(collection, current, fields, serverFields);

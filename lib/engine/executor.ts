@@ -53,13 +53,21 @@ function truthy(v: unknown): boolean {
   return v === true || v === 'true';
 }
 
-/** The node to run for child `key`: Kazoo's continue(K) falls back to `_`. */
+function isNode(v: unknown): v is CallflowNode {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * The node to run for child `key`: Kazoo's continue(K) falls back to `_` only when K is absent. A child that
+ * is present but empty (`{}`) is the end of that branch: `key` is set and `node` is not (the executor stops).
+ */
 export function pickChild(node: CallflowNode, key: string): { node?: CallflowNode; key?: string } {
-  const children = node.children ?? {};
-  const own = Object.prototype.hasOwnProperty.call(children, key) ? children[key] : undefined;
-  if (own && Object.keys(own).length) return { node: own, key };
-  const fallback = key !== '_' && Object.prototype.hasOwnProperty.call(children, '_') ? children._ : undefined;
-  if (fallback && Object.keys(fallback).length) return { node: fallback, key: '_' };
+  const children: Record<string, unknown> = isNode(node.children) ? node.children : {};
+  for (const k of key === '_' ? ['_'] : [key, '_']) {
+    if (!Object.prototype.hasOwnProperty.call(children, k) || !isNode(children[k])) continue;
+    const child = children[k];
+    return Object.keys(child).length ? { node: child, key: k } : { key: k };
+  }
   return {};
 }
 
@@ -103,8 +111,9 @@ export async function executeFlow(ctx: CallContext, root: CallflowNode, deps: Ex
       outcome = { kind: 'child', key: '_', reason: `module ${name} not implemented` };
     } else {
       try {
+        // Empty children count: taking one is a real branch that ends the flow there.
         ctx.childKeys = Object.entries(current.children ?? {})
-          .filter(([, c]) => c && typeof c === 'object' && Object.keys(c).length > 0)
+          .filter(([, c]) => isNode(c))
           .map(([k]) => k);
         outcome = await def.run(ctx, deps.prepare(def, data));
       } catch (err) {

@@ -44,7 +44,6 @@ export const kazooPrompts: Record<string, string> = {
   'dynamic-cid-invalid_using_default': 'privacy-incorrect',
   // ARI `tone:` playbacks never finish on their own (and ARI splits a media list at commas), so a
   // short confirmation tone that must end is played as a sound.
-  'tone_stream://%(250,50,440)': 'sound:beep',
   'vm-recording_to_short': 'vm-tooshort',
   'temporal-marked_enabled': 'activated',
   'temporal-marked_disabled': 'de-activated',

@@ -7,7 +7,7 @@ describe('executor child selection', () => {
   const node = { module: 'menu', children: { '1': { module: 'play' }, _: { module: 'hangup' }, empty: {} } } as unknown as CallflowNode;
   it('takes the named child', () => expect(pickChild(node, '1')).to.deep.equal({ node: { module: 'play' }, key: '1' }));
   it('falls back to _', () => expect(pickChild(node, '7').key).to.equal('_'));
-  it('treats an empty node as missing', () => expect(pickChild(node, 'empty').key).to.equal('_'));
+  it('ends the branch at an empty child instead of falling back to _', () => expect(pickChild(node, 'empty')).to.deep.equal({ key: 'empty' }));
   it('has nothing without _', () => expect(pickChild({ module: 'x', children: { '1': { module: 'y' } } }, '2')).to.deep.equal({}));
   it('ignores inherited keys', () => expect(pickChild({ module: 'x', children: {} }, 'constructor')).to.deep.equal({}));
 });

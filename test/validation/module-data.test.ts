@@ -158,7 +158,8 @@ describe('module data', () => {
       ['resources', {}, { use_local_resources: true, outbound_flags: [] }],
       ['offnet', {}, { use_local_resources: false }],
       ['play', { id: 'm' }, { answer: true, endless_playback: false, terminators: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] }],
-      ['collect_dtmf', {}, { max_digits: 1, timeout: 5000, interdigit_timeout: 2000, terminator: '#', collection_name: 'default' }],
+      // No `terminator` default: when present it wins over `terminators` (Kazoo's get_first_defined).
+      ['collect_dtmf', {}, { max_digits: 1, timeout: 5000, interdigit_timeout: 2000, collection_name: 'default' }],
       ['disa', { retries: '2' }, { pin: '', retries: 2, max_digits: 15, use_account_caller_id: true, preconnect_audio: 'dialtone' }],
       ['park', {}, { action: 'park', slots: {}, default_ringback_timeout: 120000, default_callback_timeout: 30000, default_presence_type: 'early' }],
       ['sleep', { duration: '3' }, { duration: 3, unit: 's' }],

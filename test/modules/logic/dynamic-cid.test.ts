@@ -3,9 +3,12 @@ import { expect } from 'chai';
 import type { CallflowNode } from '../../../lib/engine/module.ts';
 import { EngineHarness } from '../../helpers/engine-harness.ts';
 import { callPinned, channelVar, finish, holdCall, steps } from './helpers.ts';
+import { loadConfig } from '../../../lib/config.ts';
+import { toneFile } from '../../../lib/media/tones.ts';
 
 /** Kazoo's accept tone, played as Asterisk's beep (lib/media/prompts.ts). */
-const ACCEPT = 'sound:beep';
+// The accept tone is Kazoo's tone_stream, rendered to a file in the media folder.
+const ACCEPT = toneFile(loadConfig().mediaDir, 'tone_stream://%(250,50,440)')!;
 
 const dyn = (data: Record<string, unknown>): CallflowNode => ({ module: 'dynamic_cid', data, children: { _: holdCall } });
 
