@@ -4,39 +4,20 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { EngineHarness } from '../../helpers/engine-harness.ts';
+import type { EngineHarness } from '../../helpers/engine-harness.ts';
+import { sleep, voicemailKit } from './kit.ts';
 import type { DriverEvent, SimCaller } from '../../helpers/ari-driver.ts';
 import { mwiMailbox, type VmBox } from '../../../lib/voicemail/box.ts';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('voicemail check on real calls: failure branches and message keys', function () {
   this.timeout(30_000);
+  const kit = voicemailKit();
+  const { api, box, started, played, mwi, newBox } = kit;
   let h: EngineHarness;
-  let token: string;
-  before(async () => {
-    h = await EngineHarness.start();
-    const res = await fetch(`${h.baseUrl}/v2/api_auth`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ data: { api_key: h.app.config.masterApiKey } }),
-    });
-    token = ((await res.json()) as { auth_token: string }).auth_token;
+  before(() => {
+    h = kit.h;
   });
-  after(async () => h?.stop());
-
-  const api = (p: string) => fetch(`${h.baseUrl}/v2/accounts/${h.accountId}${p}`, { headers: { 'X-Auth-Token': token } });
-  const box = (id: string) => h.db.collection<VmBox>('vmboxes').findOne({ _id: id });
-  const started = (caller: SimCaller, media: string, after = -1, timeoutMs = 8000) =>
-    caller.waitFor('PlaybackStarted', (e) => e.playback?.media_uri === media && e.at > after, timeoutMs);
-  const played = (caller: SimCaller) => caller.events().filter((e) => e.type === 'PlaybackStarted').map((e) => e.playback!.media_uri);
-  const mwi = async (boxId: string) =>
-    (await h.driver.rest<{ state: string }>('GET', `/deviceStates/${encodeURIComponent(`MWI:${mwiMailbox(h.accountId, boxId)}`)}`)).state;
-
-  async function newBox(fields: Partial<VmBox> = {}): Promise<string> {
-    return h.doc('vmboxes', { name: 'Alice', mailbox: String(2000 + Math.floor(Math.random() * 7000)), pin: '1234', skip_greeting: true, skip_instructions: true, ...fields });
-  }
-
 
   /** A message stored directly (1 s of 440 Hz), as the voicemail module stores one. */
   async function seedMessage(boxId: string): Promise<string> {
@@ -139,7 +120,7 @@ describe('voicemail check on real calls: failure branches and message keys', fun
     await h.doc('users', { id: userId, first_name: 'Mwi', last_name: 'Owner' });
     const boxId = await newBox({ owner_id: userId });
     const username = `vm${randomBytes(5).toString('hex')}`;
-    const headers = { 'X-Auth-Token': token, 'content-type': 'application/json' };
+    const headers = { 'X-Auth-Token': kit.token, 'content-type': 'application/json' };
     const created = await fetch(`${h.baseUrl}/v2/accounts/${h.accountId}/devices`, {
       method: 'PUT',
       headers,

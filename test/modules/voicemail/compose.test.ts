@@ -3,62 +3,21 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { EngineHarness } from '../../helpers/engine-harness.ts';
+import type { EngineHarness } from '../../helpers/engine-harness.ts';
+import { sleep, voicemailKit } from './kit.ts';
 import type { DriverEvent, SimCaller } from '../../helpers/ari-driver.ts';
 import { mwiMailbox, type VmBox } from '../../../lib/voicemail/box.ts';
 import { wavDurationMs } from '../../../lib/asterisk/recording.ts';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('voicemail compose on real calls', function () {
   this.timeout(30_000);
+  const kit = voicemailKit();
+  const { api, box, started, played, mwi, speak, newBox, leaveMessage } = kit;
   let h: EngineHarness;
-  let token: string;
-  before(async () => {
-    h = await EngineHarness.start();
-    const res = await fetch(`${h.baseUrl}/v2/api_auth`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ data: { api_key: h.app.config.masterApiKey } }),
-    });
-    token = ((await res.json()) as { auth_token: string }).auth_token;
+  before(() => {
+    h = kit.h;
   });
-  after(async () => h?.stop());
-
-  const api = (p: string) => fetch(`${h.baseUrl}/v2/accounts/${h.accountId}${p}`, { headers: { 'X-Auth-Token': token } });
-  const box = (id: string) => h.db.collection<VmBox>('vmboxes').findOne({ _id: id });
-  const started = (caller: SimCaller, media: string, after = -1, timeoutMs = 8000) =>
-    caller.waitFor('PlaybackStarted', (e) => e.playback?.media_uri === media && e.at > after, timeoutMs);
-  const played = (caller: SimCaller) => caller.events().filter((e) => e.type === 'PlaybackStarted').map((e) => e.playback!.media_uri);
-  const mwi = async (boxId: string) =>
-    (await h.driver.rest<{ state: string }>('GET', `/deviceStates/${encodeURIComponent(`MWI:${mwiMailbox(h.accountId, boxId)}`)}`)).state;
-
-  /** The caller speaks (tt-monkeys from the caller leg) for `ms`, then stops so its DTMF is not queued behind the playback. */
-  async function speak(caller: SimCaller, ms: number): Promise<void> {
-    const playbackId = `pb-${caller.id}`;
-    await h.driver.rest('POST', `/channels/${caller.id}/play`, { media: 'sound:tt-monkeys', playbackId });
-    await sleep(ms);
-    await h.driver.rest('DELETE', `/playbacks/${playbackId}`).catch(() => {});
-  }
-
-  async function newBox(fields: Partial<VmBox> = {}): Promise<string> {
-    return h.doc('vmboxes', { name: 'Alice', mailbox: String(2000 + Math.floor(Math.random() * 7000)), pin: '1234', skip_greeting: true, skip_instructions: true, ...fields });
-  }
-
-  /** Leaves a message of about `ms` of speech in the box; resolves with the call's caller once it ended. */
-  async function leaveMessage(boxId: string, ms = 1500): Promise<SimCaller> {
-    const number = await h.callflow({ module: 'voicemail', data: { id: boxId } });
-    const caller = await h.call(number, { callerId: '"Bob" <5551234>' });
-    await caller.waitUp();
-    await sleep(700); // the beep
-    await speak(caller, ms);
-    await caller.sendDtmf('#');
-    await started(caller, 'sound:vm-review');
-    await caller.sendDtmf('1');
-    await started(caller, 'sound:vm-msgsaved');
-    await caller.waitEnded(8000);
-    return caller;
-  }
 
   it('compose: records a real message, stores it in Kazoo shapes, downloadable over the API, with MWI', async () => {
     const boxId = await newBox();
