@@ -154,7 +154,8 @@ describe('module data', () => {
       ['device', {}, { timeout: 20, delay: 0, dial_strategy: 'simultaneous', can_call_self: false }],
       ['menu', { id: 'm' }, { id: 'm' }],
       ['voicemail', { id: 'v' }, { id: 'v', action: 'compose', single_mailbox_login: false, callerid_match_login: false }],
-      ['pivot', { voice_url: 'http://x' }, { method: 'get', req_format: 'twiml', req_body_format: 'form', req_timeout_ms: 5000, debug: false }],
+      // req_timeout_ms has no schema default: an old document's req_timeout (seconds) must still win at run time.
+      ['pivot', { voice_url: 'http://x' }, { method: 'get', req_format: 'twiml', req_body_format: 'form', debug: false }],
       ['resources', {}, { use_local_resources: true, outbound_flags: [] }],
       ['offnet', {}, { use_local_resources: false }],
       ['play', { id: 'm' }, { answer: true, endless_playback: false, terminators: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] }],
