@@ -17,17 +17,24 @@ const cacheDir = process.env.ARIFLOW_CACHE || '/var/cache/ariflow';
 const logger = createLogger();
 
 let startedStack = false;
+function applyStackEnv(out: string) {
+  for (const line of out.split('\n')) {
+    const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+    if (m && process.env[m[1]] === undefined) process.env[m[1]] = m[2];
+  }
+}
 if (!process.env.ARI_URL || !process.env.MONGO_URL) {
   try {
-    const out = execFileSync('bash', [stackScript, 'up'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    for (const line of out.split('\n')) {
-      const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
-      if (m && process.env[m[1]] === undefined) process.env[m[1]] = m[2];
-    }
-    startedStack = true;
+    // A stack that already runs (another terminal, the test suite) is used and left running at exit.
+    applyStackEnv(execFileSync('bash', [stackScript, 'status'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
   } catch {
-    console.error('ariflow: cannot start: the local stack did not come up (see the lines above)');
-    process.exit(1);
+    try {
+      applyStackEnv(execFileSync('bash', [stackScript, 'up'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+      startedStack = true;
+    } catch {
+      console.error('ariflow: cannot start: the local stack did not come up (see the lines above)');
+      process.exit(1);
+    }
   }
 }
 
@@ -81,7 +88,7 @@ await runUntilSignal(() => startAriflow(config, logger), logger, {
         '',
         `ariflow is running: API http://${config.httpHost}:${app.http.port}/v2  health http://${config.httpHost}:${app.http.port}/health`,
         `  master account ${accountId}; its API key is in ${process.env.ARIFLOW_MASTER_API_KEY === readFileSafe(keyFile) ? keyFile : 'ARIFLOW_MASTER_API_KEY'}`,
-        `  get a token:  curl -s -X PUT http://${config.httpHost}:${app.http.port}/v2/api_auth -d '{"data":{"api_key":"'$(cat ${keyFile})'"}}'`,
+        `  get a token:  curl -s -X PUT http://${config.httpHost}:${app.http.port}/v2/api_auth -H 'content-type: application/json' -d '{"data":{"api_key":"'$(cat ${keyFile})'"}}'`,
         '  examples/README.md lists the numbers to call and the SIP phones to register.',
         '  Ctrl-C stops ariflow' + (startedStack ? ' and the local stack.' : '.'),
         '',
