@@ -1,5 +1,7 @@
-// Prints the README's module table from the registry: `npx tsx tools/modules-table.ts`.
+// The README's module table from the registry: `npx tsx tools/modules-table.ts` prints it, `--write` puts it
+// into README.md between its markers.
 // test/readme.test.ts fails when the README's copy differs, so the README says what works.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { registry } from '../callflows/index.ts';
 
 export function modulesTable(): string {
@@ -15,4 +17,13 @@ export function modulesTable(): string {
   ].join('\n');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(modulesTable());
+if (import.meta.url === `file://${process.argv[1]}`) {
+  if (process.argv.includes('--write')) {
+    const file = new URL('../README.md', import.meta.url);
+    const readme = readFileSync(file, 'utf8');
+    const updated = readme.replace(/(<!-- modules:begin -->\n)[\s\S]*?(\n?<!-- modules:end -->)/, `$1${modulesTable()}\n<!-- modules:end -->`);
+    writeFileSync(file, updated);
+  } else {
+    console.log(modulesTable());
+  }
+}
