@@ -32,7 +32,7 @@ describe('asterisk: reconnect and re-adoption (real Asterisk)', function () {
 
   it('reconnects with backoff after a websocket drop, settles the calls of the gap, and takes new calls', async () => {
     const proxy = await new TcpProxy(ariPort).start();
-    const flow = await startAriflow(testConfig({ ariUrl: proxy.url, ariRequestTimeoutMs: 1000 }), {
+    const flow = await startAriflow(testConfig({ ariUrl: proxy.url, ariRequestTimeoutMs: 3000 }), {
       reconnectInitialDelayMs: 200,
       reconnectMaxDelayMs: 800,
     });
