@@ -1,6 +1,11 @@
-// Rings one device (its registration plus any call-forward / failover legs).
+// Rings a device (its registration plus any call-forward / failover legs); stop once answered and hung up.
 // Kazoo: cf_device, module name `device`.
-import type { ModuleDefinition } from '../lib/engine/module.ts';
+import { next, type ModuleDefinition } from '../lib/engine/module.ts';
+import { headersOf } from '../lib/legs/build.ts';
+import { text } from '../lib/legs/documents.ts';
+import { callerSide, Directory } from '../lib/legs/load.ts';
+import { legsForDevices, nothingToRing, outcomeOf, ringLegs } from '../lib/ringing/ring.ts';
+import { DEFAULT_TIMEOUT_S } from '../lib/ringing/ring-group.ts';
 import { BRIDGE_FAILURE_KEYS, customSipHeaders, docId, moduleData } from './schema-parts.ts';
 
 const definition: ModuleDefinition = {
@@ -8,7 +13,7 @@ const definition: ModuleDefinition = {
   summary: 'Ring a device; stop when answered, failure-cause child or `_` otherwise.',
   schema: moduleData({
     id: { ...docId, description: 'Device id.' },
-    timeout: { type: 'integer', minimum: 0, default: 20, description: 'Seconds; 0 means the system default (20).' },
+    timeout: { type: 'integer', minimum: 0, default: DEFAULT_TIMEOUT_S, description: 'Seconds; 0 means the system default (20).' },
     delay: { type: 'integer', minimum: 0, default: 0 },
     dial_strategy: { type: 'string', enum: ['simultaneous', 'single'], default: 'simultaneous' },
     can_call_self: { type: 'boolean', default: false },
@@ -19,7 +24,36 @@ const definition: ModuleDefinition = {
     fail_on_single_reject: { type: 'boolean' },
   }),
   children: ['_', ...BRIDGE_FAILURE_KEYS],
-  implemented: false,
+  implemented: true,
+  async run(ctx, data) {
+    const id = text(data.id);
+    if (!id) return next('no device id');
+    const dir = new Directory(ctx.data, ctx.accountId);
+    const timeoutSec = Number(data.timeout) > 0 ? Number(data.timeout) : DEFAULT_TIMEOUT_S;
+    const staticInvite = text(data.static_invite);
+    const headers = headersOf(data.custom_sip_headers, 'in');
+    const { legs, skipped } = await legsForDevices(dir, await callerSide(ctx, dir), [
+      {
+        deviceId: id,
+        props: {
+          source: 'device',
+          timeoutSec,
+          delaySec: Number(data.delay) || 0,
+          canCallSelf: data.can_call_self === true,
+          suppressClid: data.suppress_clid === true,
+          ...(staticInvite ? { staticInvite } : {}),
+          ...(Object.keys(headers).length ? { headers } : {}),
+        },
+      },
+    ]);
+    if (!legs.length) return nothingToRing(skipped, 'device not rung');
+    const result = await ringLegs(ctx, legs, {
+      strategy: data.dial_strategy === 'single' ? 'single' : 'simultaneous',
+      timeoutSec,
+      failOnSingleReject: data.fail_on_single_reject === true,
+    });
+    return outcomeOf(ctx, result);
+  },
 };
 
 export default definition;

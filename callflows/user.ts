@@ -1,6 +1,11 @@
-// Rings every device a user owns (or is hot-desked on).
+// Rings every device a user owns (or is hot-desked on); stop once answered and hung up.
 // Kazoo: cf_user, module name `user`.
-import type { ModuleDefinition } from '../lib/engine/module.ts';
+import { next, type ModuleDefinition } from '../lib/engine/module.ts';
+import { headersOf } from '../lib/legs/build.ts';
+import { text } from '../lib/legs/documents.ts';
+import { callerSide, Directory } from '../lib/legs/load.ts';
+import { legsForDevices, nothingToRing, outcomeOf, ringLegs } from '../lib/ringing/ring.ts';
+import { DEFAULT_TIMEOUT_S } from '../lib/ringing/ring-group.ts';
 import { BRIDGE_FAILURE_KEYS, customSipHeaders, docId, moduleData } from './schema-parts.ts';
 
 const definition: ModuleDefinition = {
@@ -8,7 +13,7 @@ const definition: ModuleDefinition = {
   summary: 'Ring the user\'s devices; stop when answered, failure-cause child or `_`.',
   schema: moduleData({
     id: { ...docId, description: 'User id.' },
-    timeout: { type: 'integer', minimum: 0, default: 20 },
+    timeout: { type: 'integer', minimum: 0, default: DEFAULT_TIMEOUT_S },
     delay: { type: 'integer', minimum: 0, default: 0 },
     strategy: { type: 'string', enum: ['simultaneous', 'single'], default: 'simultaneous' },
     can_call_self: { type: 'boolean', default: false },
@@ -19,7 +24,40 @@ const definition: ModuleDefinition = {
     custom_sip_headers: customSipHeaders,
   }),
   children: ['_', ...BRIDGE_FAILURE_KEYS],
-  implemented: false,
+  implemented: true,
+  async run(ctx, data) {
+    const id = text(data.id);
+    if (!id) return next('no user id');
+    const dir = new Directory(ctx.data, ctx.accountId);
+    // A missing or disabled user has no endpoints: Kazoo continues.
+    if (!(await dir.user(id))) return next('user not found');
+    const devices = await dir.ownedDevices(id);
+    const timeoutSec = Number(data.timeout) > 0 ? Number(data.timeout) : DEFAULT_TIMEOUT_S;
+    const staticInvite = text(data.static_invite);
+    const headers = headersOf(data.custom_sip_headers, 'in');
+    const props = {
+      source: 'user' as const,
+      timeoutSec,
+      delaySec: Number(data.delay) || 0,
+      canCallSelf: data.can_call_self === true,
+      suppressClid: data.suppress_clid === true,
+      ...(staticInvite ? { staticInvite } : {}),
+      ...(Object.keys(headers).length ? { headers } : {}),
+    };
+    const { legs, skipped } = await legsForDevices(
+      dir,
+      await callerSide(ctx, dir),
+      devices.map((d) => ({ deviceId: String(d._id), props })),
+      devices,
+    );
+    if (!legs.length) return nothingToRing(skipped, devices.length ? 'no endpoints' : 'user has no devices');
+    const result = await ringLegs(ctx, legs, {
+      strategy: data.strategy === 'single' ? 'single' : 'simultaneous',
+      timeoutSec,
+      failOnSingleReject: data.fail_on_single_reject === true,
+    });
+    return outcomeOf(ctx, result, skipped);
+  },
 };
 
 export default definition;

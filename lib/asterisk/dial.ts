@@ -449,6 +449,10 @@ class DialSession {
     const media = rb.media[rb.index % rb.media.length];
     const channelId = this.caller.id;
     await this.host.rest.call('channels.play (ringback)', (c) => c.channels.play({ channelId, media, playbackId }), channelId);
+    // Stopped while this playback was being started: it must not play on into the bridge.
+    if (this.ringback !== rb || rb.id !== playbackId) {
+      await this.host.rest.call('playbacks.stop (ringback)', (c) => c.playbacks.stop({ playbackId })).catch(() => {});
+    }
   }
 
   private onCallerEvent(e: AriEvent): void {
