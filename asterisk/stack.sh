@@ -45,8 +45,12 @@ wait_for() { # seconds, description, command...
 host_apt_install() {
   # Another apt run (e.g. unattended upgrades) may hold the lock: wait for it instead of failing.
   local opts=(-o DPkg::Lock::Timeout=600 -y -qq --no-install-recommends)
-  apt-get "${opts[@]:0:2}" update -qq >/dev/null || apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get "${opts[@]}" install "$@" >/dev/null
+  local out; out=$(mktemp)
+  # Quiet on success (debconf and needrestart chatter); the whole output on failure.
+  if ! { apt-get "${opts[@]:0:2}" update -qq && DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get "${opts[@]}" install "$@"; } >"$out" 2>&1; then
+    cat "$out" >&2; rm -f "$out"; die "apt-get could not install $*"
+  fi
+  rm -f "$out"
 }
 
 build() {

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../lib/config.ts';
 import { silentLogger } from '../lib/log.ts';
 import { startAriflow } from '../lib/main.ts';
+import { encodeWav } from '../lib/tts/wav.ts';
 import { connectAri } from '../lib/asterisk/index.ts';
 
 const args = new Map<string, string>();
@@ -145,11 +146,7 @@ function pct(sorted: number[], p: number) {
 // A 20 ms prompt, so the flow's own media time does not dominate the rate.
 const promptDir = path.join(base.mediaDir, 'bench');
 mkdirSync(promptDir, { recursive: true });
-const samples = 160;
-const wav = Buffer.alloc(44 + samples * 2);
-wav.write('RIFF', 0); wav.writeUInt32LE(36 + samples * 2, 4); wav.write('WAVE', 8); wav.write('fmt ', 12);
-wav.writeUInt32LE(16, 16); wav.writeUInt16LE(1, 20); wav.writeUInt16LE(1, 22); wav.writeUInt32LE(8000, 24);
-wav.writeUInt32LE(16000, 28); wav.writeUInt16LE(2, 32); wav.writeUInt16LE(16, 34); wav.write('data', 36); wav.writeUInt32LE(samples * 2, 40);
+const wav = encodeWav({ pcm: Buffer.alloc(160 * 2), sampleRate: 8000 });
 writeFileSync(path.join(promptDir, 'blip20ms.wav'), wav);
 
 const dbName = `ariflow_bench_${randomBytes(3).toString('hex')}`;

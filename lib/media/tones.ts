@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { encodeWav } from '../tts/wav.ts';
 
 export interface ToneSegment {
   onMs: number;
@@ -27,20 +28,7 @@ const rate = 8000;
 export function renderTone(segments: ToneSegment[], volume = 0.3): Buffer {
   const total = Math.min(segments.reduce((n, s) => n + s.onMs + s.offMs, 0), 30_000);
   const samples = Math.round((total / 1000) * rate);
-  const out = Buffer.alloc(44 + samples * 2);
-  out.write('RIFF', 0);
-  out.writeUInt32LE(36 + samples * 2, 4);
-  out.write('WAVE', 8);
-  out.write('fmt ', 12);
-  out.writeUInt32LE(16, 16);
-  out.writeUInt16LE(1, 20);
-  out.writeUInt16LE(1, 22);
-  out.writeUInt32LE(rate, 24);
-  out.writeUInt32LE(rate * 2, 28);
-  out.writeUInt16LE(2, 32);
-  out.writeUInt16LE(16, 34);
-  out.write('data', 36);
-  out.writeUInt32LE(samples * 2, 40);
+  const pcm = Buffer.alloc(samples * 2);
   let i = 0;
   for (const seg of segments) {
     const on = Math.round((seg.onMs / 1000) * rate);
@@ -49,11 +37,11 @@ export function renderTone(segments: ToneSegment[], volume = 0.3): Buffer {
       let v = 0;
       for (const f of seg.frequencies) v += Math.sin((2 * Math.PI * f * k) / rate);
       const s = seg.frequencies.length ? (v / seg.frequencies.length) * volume : 0;
-      out.writeInt16LE(Math.round(s * 32767), 44 + i * 2);
+      pcm.writeInt16LE(Math.round(s * 32767), i * 2);
     }
     i += Math.min(off, samples - i); // silence: the buffer is zero-filled
   }
-  return out;
+  return encodeWav({ pcm, sampleRate: rate });
 }
 
 /** The playable URI of a tone_stream, rendered into `<mediaDir>/tones/` on first use. */
