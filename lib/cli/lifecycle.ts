@@ -36,4 +36,9 @@ export async function runUntilSignal<T extends Stoppable>(
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // npm does not pass SIGTERM on to the script it runs: when npm (our parent) is gone, stop as if told to.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop('parent exited');
+  }, 1000).unref();
 }
