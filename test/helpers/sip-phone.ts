@@ -57,6 +57,28 @@ async function freeTcpPort(): Promise<number> {
   return port;
 }
 
+async function tcpPortFree(port: number): Promise<boolean> {
+  const srv = net.createServer();
+  const ok = await new Promise<boolean>((resolve) => {
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (ok) await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return ok;
+}
+
+/**
+ * baresip binds its sip_listen port for UDP and TCP, and the next port for TLS: all three must be free,
+ * or a phone started beside other tests' phones dies with "Address already in use".
+ */
+async function freeSipPort(): Promise<number> {
+  for (let i = 0; i < 20; i++) {
+    const port = await freeUdpPort();
+    if (port < 65535 && (await tcpPortFree(port)) && (await tcpPortFree(port + 1))) return port;
+  }
+  throw new Error('no free SIP port triple for baresip');
+}
+
 async function freeUdpPort(): Promise<number> {
   const sock = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => sock.bind(0, '127.0.0.1', resolve));
@@ -90,7 +112,9 @@ export class SipPhone {
     const dir = `/tmp/ariflow-phone-${randomUUID().slice(0, 8)}`; // inside the chroot
     const hostDir = path.join(root, dir);
     fs.mkdirSync(hostDir, { recursive: true });
-    const [sipPort, ctrlPort] = [await freeUdpPort(), await freeTcpPort()];
+    const sipPort = await freeSipPort();
+    let ctrlPort = await freeTcpPort();
+    while (ctrlPort === sipPort || ctrlPort === sipPort + 1) ctrlPort = await freeTcpPort();
     execFileSync('chroot', [root, 'sox', '-n', '-r', '8000', '-c', '1', '-b', '16', `${dir}/mic.wav`, 'synth', '120', 'sine', '440', 'vol', '0.2']);
     fs.writeFileSync(
       path.join(hostDir, 'config'),
