@@ -46,20 +46,23 @@ describe('asterisk: reconnect and re-adoption (real Asterisk)', function () {
       await caller1.waitUp();
       const collecting = settle(call1.collectDigits({ maxDigits: 4, timeoutMs: 20000, interdigitMs: 20000 }));
 
-      // Call 2 plays a short beep that ends during the gap: its PlaybackFinished is lost.
+      // Call 2 plays a short prompt that ends during the gap: its PlaybackFinished is lost.
       const caller2 = await driver.call('5556002', { targetApp: flow.app });
       const { call: call2 } = await flow.callFor(caller2.peerId);
       await call2.answer();
       await caller2.waitUp();
-      const playing = call2.play(['sound:beep']);
-      await caller2.waitPlayback('PlaybackStarted', 'sound:beep');
+      const playing = call2.play(['sound:hello-world']);
+      await caller2.waitPlayback('PlaybackStarted', 'sound:hello-world');
+      // Under load the REST answer to the play can trail its PlaybackStarted event: let it arrive before
+      // the connections are cut (the prompt lasts about 1.3 s, so it still ends during the gap).
+      await new Promise((r) => setTimeout(r, 300));
 
       const dropped = new Promise((resolve) => flow.conn.once('disconnected', resolve));
       proxy.mode = 'reset';
       proxy.dropAll();
       await dropped;
       await caller1.hangup(); // during the gap: ariflow cannot see it
-      await caller2.waitPlayback('PlaybackFinished', 'sound:beep');
+      await caller2.waitPlayback('PlaybackFinished', 'sound:hello-world', 5000);
       // A new call during the gap finds no app (STASISSTATUS=FAILED) and gets the dialplan's fallback.
       const lost = await driver.call('5556003', { targetApp: flow.app });
       await lost.waitEnded(8000);
