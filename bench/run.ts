@@ -1,17 +1,12 @@
 // `npm run bench`: every benchmark, one after the other, each printing its figures and its own command.
 // Needs the local stack (brought up here if ARI_URL/MONGO_URL are not set). Not a test: nothing is asserted.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { useLocalStack } from '../lib/cli/local-stack.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-if (!process.env.ARI_URL || !process.env.MONGO_URL) {
-  const out = execFileSync('bash', [path.join(repo, 'asterisk/stack.sh'), 'up'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  for (const line of out.split('\n')) {
-    const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
-    if (m && process.env[m[1]] === undefined) process.env[m[1]] = m[2];
-  }
-}
+useLocalStack();
 
 const runs: [string, string[]][] = [
   ['bench/api.ts', ['--duration', '10']],

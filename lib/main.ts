@@ -1,6 +1,6 @@
 // Starts ariflow: database, ARI, engine, API. The one place the parts are wired together.
 import { registry } from '../callflows/index.ts';
-import { ensureMasterAccount } from '../lib/accounts/bootstrap.ts';
+import { ensureMasterAccount } from './accounts/bootstrap.ts';
 import { createApiRouter } from './api/router.ts';
 import { startHttpServer, type HttpServer } from './api/server.ts';
 import { connectAri, type AriConnection } from './asterisk/index.ts';

@@ -1,7 +1,6 @@
 // `npm start`: the main job on a machine without Docker. Brings the local stack up (unless ARI_URL and
 // MONGO_URL point elsewhere), starts ariflow, loads examples/ into the master account through the API,
 // prints how to use it, and on Ctrl-C/SIGTERM stops ariflow and what this command started.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,32 +9,18 @@ import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { startAriflow, type Ariflow } from '../main.ts';
 import { runUntilSignal } from './lifecycle.ts';
+import { stopLocalStack, useLocalStack } from './local-stack.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const stackScript = path.join(repo, 'asterisk/stack.sh');
 const cacheDir = process.env.ARIFLOW_CACHE || '/var/cache/ariflow';
 const logger = createLogger();
 
 let startedStack = false;
-function applyStackEnv(out: string) {
-  for (const line of out.split('\n')) {
-    const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
-    if (m && process.env[m[1]] === undefined) process.env[m[1]] = m[2];
-  }
-}
-if (!process.env.ARI_URL || !process.env.MONGO_URL) {
-  try {
-    // A stack that already runs (another terminal, the test suite) is used and left running at exit.
-    applyStackEnv(execFileSync('bash', [stackScript, 'status'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-  } catch {
-    try {
-      applyStackEnv(execFileSync('bash', [stackScript, 'up'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
-      startedStack = true;
-    } catch {
-      console.error('ariflow: cannot start: the local stack did not come up (see the lines above)');
-      process.exit(1);
-    }
-  }
+try {
+  startedStack = useLocalStack().started;
+} catch {
+  console.error('ariflow: cannot start: the local stack did not come up (see the lines above)');
+  process.exit(1);
 }
 
 // The demo needs a master key; keep a generated one in a root-only file so restarts reuse it.
@@ -96,7 +81,7 @@ await runUntilSignal(() => startAriflow(config, logger), logger, {
     );
   },
   stopped() {
-    if (startedStack) execFileSync('bash', [stackScript, 'down'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (startedStack) stopLocalStack();
   },
 });
 
