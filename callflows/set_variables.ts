@@ -32,15 +32,19 @@ const definition: ModuleDefinition = {
       else set.push([name, value]);
     }
     for (const [name, value] of set) ctx.cav[name] = value;
-    // Mirrored on the channel (cav_<name>) so CDR/CEL keep them; `__` makes Asterisk copy them onto
-    // channels created from this one, and the list lets leg-building modules pass them on.
-    await Promise.all(
-      set.map(([name, value]) => {
-        const variable = cavChannelVariable(name);
-        if (exported) exportVariable(ctx, variable, value);
-        return ctx.call.setVariable(exported ? inherited(variable) : variable, value);
-      }),
-    );
+    // Only exported CAVs go onto the channel (`__cav_<name>`, which Asterisk copies onto channels created
+    // from this one, and the list lets leg-building modules pass them on). The others live on the call
+    // context and its record, where pivot, webhooks and later modules read them: one ARI round trip fewer
+    // per variable on the hot path.
+    if (exported) {
+      await Promise.all(
+        set.map(([name, value]) => {
+          const variable = cavChannelVariable(name);
+          exportVariable(ctx, variable, value);
+          return ctx.call.setVariable(inherited(variable), value);
+        }),
+      );
+    }
     const what = `${set.length} CAV(s)${exported ? ' exported' : ''}`;
     return next(refused.length ? `${what}; ignored ${refused.join(', ')}` : what);
   },
