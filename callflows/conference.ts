@@ -1,6 +1,7 @@
 // Hands the caller to a conference, stored (by id) or described inline (`config`).
 // Kazoo: cf_conference, module name `conference`.
 import type { JsonSchema, ModuleDefinition } from '../lib/engine/module.ts';
+import { runConference, type ConferenceData } from '../lib/conference/join.ts';
 import { conferencesSchema } from '../lib/validation/documents/conferences.ts';
 import { docId, mediaRef, moduleData } from './schema-parts.ts';
 
@@ -23,10 +24,14 @@ export const conferenceData: Record<string, JsonSchema> = {
 
 const definition: ModuleDefinition = {
   name: 'conference',
-  summary: 'Put the caller into a conference; the conference service takes over the call.',
+  summary: 'Put the caller into a conference; the conference owns the call (release). `_`: not found, wrong PINs, full.',
   schema: moduleData(conferenceData),
-  children: [],
-  implemented: false,
+  // Kazoo has no children here (it hangs up on those failures); `_` lets a flow catch them.
+  children: ['_'],
+  implemented: true,
+  run(ctx, data) {
+    return runConference(ctx, data as ConferenceData);
+  },
 };
 
 export default definition;

@@ -1,6 +1,9 @@
 // Pages many endpoints at once with auto-answer, one-way (they listen) or two-way.
 // Kazoo: cf_page_group, module name `page_group`.
-import type { ModuleDefinition } from '../lib/engine/module.ts';
+import { next, stop, type ModuleDefinition } from '../lib/engine/module.ts';
+import { callerSide, Directory } from '../lib/legs/load.ts';
+import { resolveMembers, toMember, type Member } from '../lib/ringing/members.ts';
+import { legsForDevices, nothingToRing } from '../lib/ringing/ring.ts';
 import { endpointMember, moduleData } from './schema-parts.ts';
 
 const definition: ModuleDefinition = {
@@ -16,7 +19,30 @@ const definition: ModuleDefinition = {
     ['endpoints'],
   ),
   children: ['_'],
-  implemented: false,
+  implemented: true,
+  async run(ctx, data) {
+    const members = (Array.isArray(data.endpoints) ? data.endpoints : []).map(toMember).filter((m): m is Member => !!m);
+    const dir = new Directory(ctx.data, ctx.accountId);
+    const caller = await callerSide(ctx, dir);
+    // Kazoo pages devices, users' devices and groups' members once each; delay/timeout/weight do not apply.
+    const targets = await resolveMembers(members, { strategy: 'simultaneous', callerDeviceId: caller.deviceId }, dir);
+    const timeoutSec = Number(data.timeout) > 0 ? Number(data.timeout) : 5;
+    const seen = new Set<string>();
+    const { legs, skipped } = await legsForDevices(
+      dir,
+      { ...caller, autoAnswer: true },
+      targets
+        .filter((t) => !seen.has(t.deviceId) && seen.add(t.deviceId))
+        .map((t) => ({ deviceId: t.deviceId, props: { source: 'ring_group' as const, timeoutSec, delaySec: 0, canCallSelf: false, suppressClid: false } })),
+    );
+    // A page reaches the phones themselves: call forwards (to numbers that cannot auto-answer) are left out.
+    const pageLegs = legs.filter((l) => !l.id.includes(':')).map(({ failover: _f, ...leg }) => leg);
+    if (!pageLegs.length) return nothingToRing(skipped, 'no endpoints to page');
+    const result = await ctx.call.page(pageLegs, { timeoutSec, twoWay: data.audio === 'two-way' });
+    if (result.status === 'failed') return next(`nobody answered the page (${result.cause})`);
+    ctx.attributes.call_bridged = true;
+    return stop(`paged ${result.answered.length} of ${pageLegs.length}: ${result.answered.join(', ')}`);
+  },
 };
 
 export default definition;
