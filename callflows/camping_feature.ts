@@ -1,7 +1,19 @@
 // Camps on a busy extension (from the capture group) and calls both parties back when it frees.
 // Kazoo: cf_camping_feature, module name `camping_feature`.
-import type { ModuleDefinition } from '../lib/engine/module.ts';
+import { stop, type ModuleDefinition } from '../lib/engine/module.ts';
+import type { CallflowNode } from '../lib/engine/module.ts';
+import { refuse } from '../lib/crosscall/pickup.ts';
+import { callflowFor, callingDevice, extensionEndpoint, resolveTarget } from '../lib/crosscall/targets.ts';
+import { callerSide, Directory } from '../lib/legs/load.ts';
+import { legsForDevices } from '../lib/ringing/ring.ts';
 import { moduleData } from './schema-parts.ts';
+
+/** How long a camp request lives when the node does not say (s). */
+const DEFAULT_CAMP_S = 300;
+/** How often a camp request looks whether the target is free. */
+const POLL_MS = 1000;
+/** How long the camper's phone rings when the target is free (s). */
+const CALLBACK_RING_S = 30;
 
 const definition: ModuleDefinition = {
   name: 'camping_feature',
@@ -13,7 +25,45 @@ const definition: ModuleDefinition = {
     stop_after: { type: 'integer', minimum: 0, description: 'Offnet targets: give up after (s).' },
   }),
   children: [],
-  implemented: false,
+  implemented: true,
+  async run(ctx, data) {
+    const ext = ctx.captureGroup;
+    const cf = ext ? await callflowFor(ctx, ext) : undefined;
+    // ariflow camps on user and device targets; Kazoo's offnet camping (tries/try_interval/stop_after) is not done.
+    const ids = extensionEndpoint(cf?.flow as CallflowNode | undefined, ['device', 'user']);
+    const target = ids ? await resolveTarget(ctx, ids) : undefined;
+    if (!cf || !ext || !target || !target.deviceIds.length) return refuse(ctx, 'camper-deny', `cannot camp on ${ext ?? '(no capture)'}`);
+    const busy = ctx.call.activity(target);
+    // Idle target: straight to it (Kazoo branches to the extension's callflow).
+    if (busy.answered === 0 && busy.ringing === 0) return { kind: 'branch', flow: cf.flow as CallflowNode, reason: `${ext} is free` };
+    const caller = await callingDevice(ctx);
+    if (!caller.device) return refuse(ctx, 'camper-deny', 'only a device can camp');
+    const dir = new Directory(ctx.data, ctx.accountId);
+    const { legs } = await legsForDevices(dir, await callerSide(ctx, dir), [
+      { deviceId: String(caller.device._id), props: { source: 'device', timeoutSec: CALLBACK_RING_S, delaySec: 0, canCallSelf: true, suppressClid: false } },
+    ]);
+    if (!legs.length) return refuse(ctx, 'camper-deny', 'the calling device cannot be rung back');
+    await ctx.call.answer();
+    await ctx.call.play(await ctx.media.resolve('camper-queue', ctx.language));
+    // The camp request outlives this call: once the target is free, the camper's phone rings and, answered,
+    // calls the extension (a new call, routed like any other).
+    const call = ctx.call;
+    const log = ctx.logger;
+    const until = Date.now() + (Number(data.timeout) > 0 ? Number(data.timeout) : DEFAULT_CAMP_S) * 1000;
+    const poll = () => {
+      const now = call.activity(target);
+      if (now.answered === 0 && now.ringing === 0) {
+        log.info({ ext }, 'camped-on extension is free: ringing the camper back');
+        call.callBack(legs[0], ext, { timeoutSec: CALLBACK_RING_S }).then(
+          (r) => log.info({ ext, status: r.status }, 'camper call-back'),
+          (err: Error) => log.warn({ err: err.message }, 'camper call-back failed'),
+        );
+      } else if (Date.now() < until) setTimeout(poll, POLL_MS).unref();
+      else log.info({ ext }, 'camp request expired');
+    };
+    setTimeout(poll, POLL_MS).unref();
+    return stop(`camping on ${ext}`);
+  },
 };
 
 export default definition;

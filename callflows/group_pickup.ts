@@ -1,6 +1,7 @@
 // Picks up a ringing, unanswered call of a device, user or group.
 // Kazoo: cf_group_pickup, module name `group_pickup`.
 import type { ModuleDefinition } from '../lib/engine/module.ts';
+import { runPickup } from '../lib/crosscall/pickup.ts';
 import { approvalFields, docId, moduleData } from './schema-parts.ts';
 
 const definition: ModuleDefinition = {
@@ -13,7 +14,10 @@ const definition: ModuleDefinition = {
     ...approvalFields,
   }),
   children: [],
-  implemented: false,
+  implemented: true,
+  run(ctx, data) {
+    return runPickup(ctx, 'pickup', data, data);
+  },
 };
 
 export default definition;

@@ -1,0 +1,154 @@
+// eavesdrop / eavesdrop_feature (a snoop on the target's channel bridged with the eavesdropper) and park
+// (slots, retrieve, ring-back of the parker on timeout, the slot child, parked_calls) on real calls.
+import { expect } from 'chai';
+import { EngineHarness } from '../../helpers/engine-harness.ts';
+import { legsRung, steps, until } from '../ringing/helpers.ts';
+import { bridgesOf, callFrom, phone, together } from './helpers.ts';
+
+describe('cross-call: eavesdrop and park (real calls)', function () {
+  this.timeout(30_000);
+  let h: EngineHarness;
+  before(async () => {
+    h = await EngineHarness.start();
+  });
+  after(async () => h?.stop());
+
+  /** The snoop channel bridged with `id`, if any. */
+  async function snoopWith(id: string): Promise<{ id: string; name: string } | undefined> {
+    const chans = await h.driver.rest<{ id: string; name: string }[]>('GET', '/channels');
+    for (const b of await bridgesOf(h, id)) {
+      const snoop = chans.find((c) => b.channels.includes(c.id) && c.name.startsWith('Snoop/'));
+      if (snoop) return snoop;
+    }
+    return undefined;
+  }
+
+  it('eavesdrop: the approved device listens through a snoop on the target\'s answered call', async () => {
+    const target = await phone(h, 'answer');
+    const boss = await phone(h, 'answer');
+    const caller = await h.call(await h.callflow({ module: 'device', data: { id: target.id } }));
+    await caller.waitUp();
+    const code = await h.callflow({ module: 'eavesdrop', data: { device_id: target.id, approved_device_id: boss.id, mode: 'whisper' } });
+    const spy = await callFrom(h, boss, code);
+    await spy.waitUp();
+    await until('a snoop is bridged with the eavesdropper', async () => (await snoopWith(spy.peerId)) !== undefined);
+    // The target's call goes on undisturbed.
+    const [leg] = legsRung(h, caller.peerId);
+    expect(await together(h, caller.peerId, leg.channel)).to.equal(true);
+    expect(h.logs.some((l) => l.call === spy.peerId && l.msg === 'eavesdropping' && l.mode === 'whisper')).to.equal(true);
+    // The target's call ends: so does the eavesdrop.
+    await caller.hangup();
+    await spy.waitEnded();
+    const rec = await h.record(spy.peerId);
+    expect(steps(rec)).to.deep.equal([['eavesdrop', 'stop']]);
+    expect(rec.trace[0].reason).to.equal('eavesdropped (whisper)');
+  });
+
+  it('eavesdrop: no approval field → refused; target idle → pickup-no_channels', async () => {
+    const target = await phone(h, 'answer');
+    const boss = await phone(h, 'answer');
+    const refused = await callFrom(h, boss, await h.callflow({ module: 'eavesdrop', data: { device_id: target.id } }));
+    await refused.waitPlayback('PlaybackFinished', 'sound:privacy-unident', 8000);
+    await refused.waitEnded();
+    expect((await h.record(refused.peerId)).trace[0].reason).to.equal('not permitted');
+    const idle = await callFrom(h, boss, await h.callflow({ module: 'eavesdrop', data: { device_id: target.id, approved_device_id: boss.id } }));
+    await idle.waitPlayback('PlaybackStarted', 'sound:im-sorry', 8000);
+    await idle.hangup();
+    expect((await h.record(idle.peerId)).trace[0].module).to.equal('eavesdrop');
+  });
+
+  it('eavesdrop_feature: the captured extension → an eavesdrop branch approved for the calling device; group check', async () => {
+    const user = await h.doc('users', { first_name: 'Eve', last_name: 'Target' });
+    const target = await phone(h, 'answer', { owner_id: user });
+    const boss = await phone(h, 'answer');
+    const ext = '4' + String(Date.now()).slice(-5);
+    await h.callflow({ module: 'user', data: { id: user } }, { numbers: [ext] });
+    const group = await h.doc('groups', { name: 'watched', endpoints: { [user]: { type: 'user' } } });
+    const other = await h.doc('groups', { name: 'other', endpoints: {} });
+    await h.callflow({ module: 'eavesdrop_feature', data: { approved_device_id: boss.id, group_id: group } }, { patterns: ['^\\*82([0-9]+)$'] });
+    await h.callflow({ module: 'eavesdrop_feature', data: { approved_device_id: boss.id, group_id: other } }, { patterns: ['^\\*83([0-9]+)$'] });
+    const caller = await h.call(ext);
+    await caller.waitUp();
+    const notInGroup = await callFrom(h, boss, `*83${ext}`);
+    await notInGroup.waitPlayback('PlaybackStarted', 'sound:privacy-unident', 8000);
+    await notInGroup.hangup();
+    const spy = await callFrom(h, boss, `*82${ext}`);
+    await until('snooping', async () => (await snoopWith(spy.peerId)) !== undefined);
+    await spy.hangup();
+    const rec = await h.record(spy.peerId);
+    expect(steps(rec)).to.deep.equal([
+      ['eavesdrop_feature', 'branch'],
+      ['eavesdrop', 'stop'],
+    ]);
+    const data = rec.trace[1].data as unknown;
+    expect(typeof data === 'string' ? JSON.parse(data) : data).to.deep.include({ user_id: user, approved_device_id: boss.id });
+    // The target's call is untouched by the eavesdropper leaving.
+    expect(await together(h, caller.peerId, legsRung(h, caller.peerId)[0].channel)).to.equal(true);
+    await caller.hangup();
+  });
+
+  it('park: a call parks in the first free slot (101, then 102), parked_calls shows it, *4<slot> retrieves it', async () => {
+    const parkNo = await h.callflow({ module: 'park', data: { action: 'park' } });
+    await h.callflow({ module: 'park', data: { action: 'retrieve' } }, { patterns: ['^\\*4([0-9]+)$'] });
+    const p1 = await h.call(parkNo, { callerId: '"Parked" <5550001>' });
+    await p1.waitUp();
+    const p2 = await h.call(parkNo);
+    await p2.waitUp();
+    const doc = async () => (await h.db.collection('parked_calls').findOne({ _id: h.accountId as never })) as { slots?: Record<string, { call_id: string; status: string }> } | null;
+    await until('both slots recorded', async () => Object.keys((await doc())?.slots ?? {}).length === 2);
+    expect((await doc())!.slots!['101']).to.include({ call_id: p1.peerId, status: 'parked' });
+    expect((await doc())!.slots!['102']).to.include({ call_id: p2.peerId });
+    const r = await callFrom(h, await phone(h, 'answer'), '*4101');
+    await until('retriever bridged with the parked call', () => together(h, r.peerId, p1.peerId));
+    await until('slot 101 freed', async () => !(await doc())?.slots?.['101']);
+    await r.hangup();
+    await p1.waitEnded();
+    expect((await h.record(p1.peerId)).trace[0].reason).to.equal('retrieved from slot 101');
+    expect((await h.record(r.peerId)).trace[0].reason).to.equal('retrieved the call in slot 101');
+    await p2.hangup();
+    await until('slot 102 freed', async () => !(await doc())?.slots?.['102']);
+  });
+
+  it('park: empty slot → park-no_caller and `_`; given slot in use → park-already_in_use; MAX_SLOT_EXCEEDED', async () => {
+    const empty = await h.call(await h.callflow({ module: 'park', data: { action: 'retrieve', slot: '177' } }));
+    await empty.waitPlayback('PlaybackStarted', 'sound:pbx-invalidpark', 8000);
+    await empty.hangup();
+    const slotNo = await h.callflow({ module: 'park', data: { action: 'park', slot: '150' } });
+    const holder = await h.call(slotNo);
+    await holder.waitUp();
+    await until('150 held', async () => !!(await h.db.collection('parked_calls').findOne({ _id: h.accountId as never, 'slots.150': { $exists: true } })));
+    const second = await h.call(slotNo);
+    await second.waitPlayback('PlaybackStarted', 'sound:pbx-parkingfailed', 8000);
+    await second.hangup();
+    const limited = await h.call(await h.callflow({ module: 'park', data: { max_slot_number: 100 }, children: { MAX_SLOT_EXCEEDED: { module: 'play', data: { id: 'beep' } } } }));
+    await limited.waitPlayback('PlaybackFinished', 'sound:beep', 8000);
+    await limited.waitEnded();
+    expect(steps(await h.record(limited.peerId))).to.deep.equal([
+      ['park', 'MAX_SLOT_EXCEEDED'],
+      ['play', '_ (no child)'],
+    ]);
+    await holder.hangup();
+  });
+
+  it('park: on timeout the parker (who blind-transferred the call) is rung back and bridged; ring-back failure takes the slot child', async () => {
+    const parker = await phone(h, 'answer');
+    const number = await h.callflow({ module: 'park', data: { slot: '160', default_ringback_timeout: 1000, default_callback_timeout: 2000 } });
+    const parked = await h.call(number, { variables: { __BLINDTRANSFER: `PJSIP/${parker.username}-0000002a` } });
+    await parked.waitUp();
+    await until('the parker rings back', () => legsRung(h, parked.peerId).some((l) => l.leg === parker.id), 5000);
+    const [leg] = legsRung(h, parked.peerId);
+    await until('parked call bridged with the parker', () => together(h, parked.peerId, leg.channel), 5000);
+    await parked.hangup();
+    expect((await h.record(parked.peerId)).trace[0].reason).to.equal(`parker ${parker.id} answered the ring-back`);
+
+    const deaf = await phone(h, 'noanswer');
+    const n2 = await h.callflow({ module: 'park', data: { slot: '161', default_ringback_timeout: 500, default_callback_timeout: 1000 }, children: { '161': { module: 'play', data: { id: 'beep' } } } });
+    const p2 = await h.call(n2, { variables: { __BLINDTRANSFER: `PJSIP/${deaf.username}-0000002b` } });
+    await p2.waitPlayback('PlaybackFinished', 'sound:beep', 8000);
+    await p2.waitEnded();
+    expect(steps(await h.record(p2.peerId))).to.deep.equal([
+      ['park', '161'],
+      ['play', '_ (no child)'],
+    ]);
+  });
+});
