@@ -1,6 +1,7 @@
 // Routes the call out through carriers (the account's own, or the system's) to a PSTN number.
 // Kazoo: cf_resources, module name `resources`.
 import type { JsonSchema, ModuleDefinition } from '../lib/engine/module.ts';
+import { runResources } from '../lib/carriers/module.ts';
 import { BRIDGE_FAILURE_KEYS, customSipHeaders, docId, mediaRef, moduleData } from './schema-parts.ts';
 
 /** Shared with `offnet`, which is the same module with global carriers by default. */
@@ -31,7 +32,8 @@ const definition: ModuleDefinition = {
   schema: moduleData(resourcesData(true)),
   // `_` is deliberately absent: Kazoo never follows it after a carrier failure.
   children: [...BRIDGE_FAILURE_KEYS],
-  implemented: false,
+  implemented: true,
+  run: (ctx, data) => runResources(ctx, data, { global: false }),
 };
 
 export default definition;
