@@ -6,7 +6,9 @@
 //   npx tsx bench/calls.ts [--duration 15] [--inflight 24]
 //
 // Load: a driver keeps `inflight` calls up, each `Local/<n>@inbound` originated with its `;1` half parked in
-// Echo; ariflow (or the bare app) gets the `;2` half. A call counts when its `;1` half is destroyed.
+// Echo; ariflow (or the bare app) gets the `;2` half. A call counts when its `;1` half is destroyed. Calls
+// are originated as G.711 µ-law, what SIP phones and carriers send (a Local channel left to choose would
+// run at signed linear 192 kHz and make Asterisk resample every prompt).
 // Needs the local stack (or ARI_URL/MONGO_URL); ariflow runs in this process under its own app name.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -17,6 +19,7 @@ import { silentLogger } from '../lib/log.ts';
 import { startAriflow } from '../lib/main.ts';
 import { encodeWav } from '../lib/tts/wav.ts';
 import { connectAri } from '../lib/asterisk/index.ts';
+import { cpuPerCall, cpuSnapshot } from './cpu.ts';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
@@ -76,7 +79,7 @@ async function drive(target: string, number: string, seconds: number, inflightCa
     const id = randomUUID();
     const ended = new Promise<void>((r) => done.set(id, r));
     try {
-      await ari('POST', '/channels', { endpoint: `Local/${number}@inbound`, channelId: id, app: driverApp, timeout: '30', callerId: '"bench" <5550000>' }, { variables: { __ARIFLOW_APP: target } });
+      await ari('POST', '/channels', { endpoint: `Local/${number}@inbound`, channelId: id, app: driverApp, timeout: '30', callerId: '"bench" <5550000>', formats: 'ulaw' }, { variables: { __ARIFLOW_APP: target } });
     } catch {
       failed++;
       done.delete(id);
@@ -148,6 +151,7 @@ const promptDir = path.join(base.mediaDir, 'bench');
 mkdirSync(promptDir, { recursive: true });
 const wav = encodeWav({ pcm: Buffer.alloc(160 * 2), sampleRate: 8000 });
 writeFileSync(path.join(promptDir, 'blip20ms.wav'), wav);
+writeFileSync(path.join(promptDir, 'blip20ms.ulaw'), Buffer.alloc(160, 0xff));
 
 const dbName = `ariflow_bench_${randomBytes(3).toString('hex')}`;
 const mongo = new URL(base.mongoUrl);
@@ -174,14 +178,20 @@ await flow.store.db.collection('callflows').insertOne({
 const bare = await bareApp();
 console.log(`calls benchmark: ${durationS} s per run, ${inflight} calls in flight, Asterisk at ${base.ariUrl}`);
 await drive(bare.app, number, 2, inflight); // warm-up
+let cpu0 = cpuSnapshot();
 const bareRun = await drive(bare.app, number, durationS, inflight);
+const bareCpu = cpuPerCall(cpu0, cpuSnapshot(), bareRun.completed);
 await bare.close();
 await drive(config.ariApp, number, 2, inflight); // warm-up (route cache, TTS-free flow)
+cpu0 = cpuSnapshot();
 const flowRun = await drive(config.ariApp, number, durationS, inflight);
+const flowCpu = cpuPerCall(cpu0, cpuSnapshot(), flowRun.completed);
 
 console.log(`  bare ARI app over lib/asterisk (answer, hangup):   ${bareRun.rate.toFixed(0)} calls/s (${bareRun.completed} calls, ${bareRun.failed} failed)`);
 console.log(`  ariflow stored callflow (answer, set_variables, 20 ms prompt, hangup): ${flowRun.rate.toFixed(0)} calls/s (${flowRun.completed} calls, ${flowRun.failed} failed)`);
 console.log(`  ratio: ${(flowRun.rate / bareRun.rate).toFixed(2)}`);
+if (bareCpu) console.log(`  bare app ${bareCpu}`);
+if (flowCpu) console.log(`  stored callflow ${flowCpu}`);
 
 const latency = flow.ari.stepLatency;
 {

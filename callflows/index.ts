@@ -21,6 +21,7 @@ import conference from './conference.ts';
 import conferenceFeature from './conference_feature.ts';
 import deadAir from './dead_air.ts';
 import device from './device.ts';
+import dial from './dial.ts';
 import directory from './directory.ts';
 import disa from './disa.ts';
 import doNotDisturb from './do_not_disturb.ts';
@@ -61,9 +62,11 @@ import recordCall from './record_call.ts';
 import recordCaller from './record_caller.ts';
 import resources from './resources.ts';
 import response from './response.ts';
+import responsiveRoute from './responsive_route.ts';
 import ringGroup from './ring_group.ts';
 import ringGroupToggle from './ring_group_toggle.ts';
 import routeToCid from './route_to_cid.ts';
+import rtb from './rtb.ts';
 import sendDtmf from './send_dtmf.ts';
 import setModule from './set.ts';
 import setAlertInfo from './set_alert_info.ts';
@@ -72,6 +75,8 @@ import setVariable from './set_variable.ts';
 import setVariables from './set_variables.ts';
 import skel from './skel.ts';
 import sleep from './sleep.ts';
+import tag from './tag.ts';
+import tagRoute from './tag_route.ts';
 import temporalRoute from './temporal_route.ts';
 import transfer from './transfer.ts';
 import tts from './tts.ts';
@@ -79,6 +84,7 @@ import user from './user.ts';
 import voicemail from './voicemail.ts';
 import waitForHangup from './wait_for_hangup.ts';
 import webhook from './webhook.ts';
+import zipRoute from './zip_route.ts';
 
 /** Every module definition, one per file in this folder. */
 export const definitions: readonly ModuleDefinition[] = [
@@ -102,6 +108,7 @@ export const definitions: readonly ModuleDefinition[] = [
   conferenceFeature,
   deadAir,
   device,
+  dial,
   directory,
   disa,
   doNotDisturb,
@@ -142,9 +149,11 @@ export const definitions: readonly ModuleDefinition[] = [
   recordCaller,
   resources,
   response,
+  responsiveRoute,
   ringGroup,
   ringGroupToggle,
   routeToCid,
+  rtb,
   sendDtmf,
   setModule,
   setAlertInfo,
@@ -153,6 +162,8 @@ export const definitions: readonly ModuleDefinition[] = [
   setVariables,
   skel,
   sleep,
+  tag,
+  tagRoute,
   temporalRoute,
   transfer,
   tts,
@@ -160,6 +171,7 @@ export const definitions: readonly ModuleDefinition[] = [
   voicemail,
   waitForHangup,
   webhook,
+  zipRoute,
 ];
 
 /** Builds a name/alias → definition map; a name or alias claimed twice is a programming error. */

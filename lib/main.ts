@@ -6,6 +6,7 @@ import { startHttpServer, type HttpServer } from './api/server.ts';
 import { connectAri, type AriConnection } from './asterisk/index.ts';
 import type { Config } from './config.ts';
 import { createAriDeviceProvisioner } from './devices/provisioner.ts';
+import { createCarrierProvisioner } from './carriers/provisioner.ts';
 import { CallRecordWriter } from './engine/call-records.ts';
 import { createEngine } from './engine/engine.ts';
 import type { ModuleDefinition } from './engine/module.ts';
@@ -15,6 +16,7 @@ import { createMetrics } from './metrics.ts';
 import { openStore, type Store } from './store/mongo.ts';
 import { createTts, loadTtsConfig } from './tts/index.ts';
 import { withDefaults } from './validation/module-data.ts';
+import { PostCallWebhooks } from './webhooks/post-call.ts';
 
 export interface Ariflow {
   config: Config;
@@ -22,6 +24,8 @@ export interface Ariflow {
   ari: AriConnection;
   http: HttpServer;
   routes: RouteCache;
+  /** Post-call webhook queue and worker. */
+  webhooks: PostCallWebhooks;
   /** Flushes call records and stops everything, in the reverse order of start. */
   close(): Promise<void>;
 }
@@ -65,6 +69,10 @@ export async function startAriflow(config: Config, logger: Logger): Promise<Arif
   await ensureMasterAccount(store.db, { masterApiKey: config.masterApiKey, logger });
   routes = new RouteCache(store.db);
   const records = new CallRecordWriter(store.db, logger);
+  // Post-call webhooks: a durable queue in the database and this process's worker (lib/webhooks/post-call.ts).
+  const webhooks = new PostCallWebhooks(store.db, logger);
+  await webhooks.ensureIndexes();
+  webhooks.start();
   const tts = createTts({ ...loadTtsConfig(), mediaDir: config.mediaDir, logger });
   const prepared = new WeakMap<object, Record<string, unknown>>();
   engine = createEngine({
@@ -86,9 +94,13 @@ export async function startAriflow(config: Config, logger: Logger): Promise<Arif
       metrics.callsTotal.inc();
     },
     onCallEnd: () => metrics.callsActive.dec(),
+    postCall: async (record, callflow) => {
+      await webhooks.enqueue(record, callflow);
+    },
   });
 
-  const devices = createAriDeviceProvisioner({ pjsip: ari.pjsip, db: store.db, logger });
+  const devices = createAriDeviceProvisioner({ pjsip: ari.pjsip, db: store.db, logger, app: config.ariApp });
+  const carriers = createCarrierProvisioner({ pjsip: ari.pjsip, db: store.db, logger });
   const pushDevices = () =>
     devices.pushAll().catch((err: Error) => logger.error({ err }, 'pushing devices into Asterisk failed'));
   metrics.ariConnected.set(1);
@@ -97,9 +109,11 @@ export async function startAriflow(config: Config, logger: Logger): Promise<Arif
     if (info.reconnect) metrics.ariReconnects.inc();
     // Asterisk forgets memory-wizard objects when it restarts: push every device again.
     void pushDevices();
+    void carriers.pushAll().catch((err: Error) => logger.error({ err: err.message }, 'pushing carriers into Asterisk failed'));
   });
   ari.on('disconnected', () => metrics.ariConnected.set(0));
   await pushDevices();
+  await carriers.pushAll().catch((err: Error) => logger.error({ err: err.message }, 'pushing carriers into Asterisk failed'));
 
   const cache = routes;
   const api = createApiRouter({
@@ -110,6 +124,8 @@ export async function startAriflow(config: Config, logger: Logger): Promise<Arif
     registry,
     onChange: (e) => {
       if (e.collection === 'callflows') cache.invalidate(e.accountId);
+      // Carrier trunks follow their documents (lib/carriers/provisioner.ts); a failure is pushed again on reconnect.
+      if (e.collection === 'resources') void carriers.sync(e.accountId, e.id).catch((err: Error) => logger.warn({ resource_id: e.id, err: err.message }, 'carrier not synchronised with Asterisk'));
     },
   });
   const http = await startHttpServer({
@@ -128,10 +144,12 @@ export async function startAriflow(config: Config, logger: Logger): Promise<Arif
     ari,
     http,
     routes,
+    webhooks,
     async close() {
       await http.close();
       await ari.close({ hangupCalls: true });
       await records.flush();
+      await webhooks.stop();
       await tts.close();
       await store.close();
     },

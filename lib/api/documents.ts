@@ -7,6 +7,7 @@ import type { Db, Document, Filter } from 'mongodb';
 import type { Collection as DocCollectionName } from '../validation/documents/index.ts';
 import { TtlCache } from '../accounts/ttl-cache.ts';
 import { gregorianNow, nextRevision } from '../accounts/secrets.ts';
+import { hideGatewayPasswords } from '../carriers/secrets.ts';
 
 /** The collections of account documents served under /v2/accounts/{id}/ (accounts excluded). */
 export const DOCUMENT_COLLECTIONS = [
@@ -21,6 +22,8 @@ export const DOCUMENT_COLLECTIONS = [
   'media',
   'directories',
   'conferences',
+  'resources',
+  'faxboxes',
 ] as const satisfies readonly DocCollectionName[];
 
 export type DocCollection = (typeof DOCUMENT_COLLECTIONS)[number];
@@ -42,6 +45,8 @@ export const PVT_TYPE: Readonly<Record<DocCollection, string>> = {
   media: 'media',
   directories: 'directory',
   conferences: 'conference',
+  resources: 'resource',
+  faxboxes: 'faxbox',
 };
 
 export interface StoredDoc {
@@ -78,6 +83,8 @@ export function userFields(collection: string, doc: Record<string, unknown>): Re
 
 /** What GET shows: user fields plus `id`. */
 export function toApi(collection: string, doc: StoredDoc | Record<string, unknown>): Record<string, unknown> {
+  // Carrier gateway passwords are write-only (lib/carriers/secrets.ts keeps them across updates).
+  if (collection === 'resources') return { ...hideGatewayPasswords(userFields(collection, doc)), id: doc._id };
   return { ...userFields(collection, doc), id: doc._id };
 }
 

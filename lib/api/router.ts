@@ -32,6 +32,9 @@ import { registerMediaRoutes } from './routes/media.ts';
 import { registerPivotRoutes } from './routes/pivot.ts';
 import { registerVmboxMessageRoutes } from './routes/vmbox-messages.ts';
 import { registerTransferRoutes } from './routes/transfer.ts';
+import { registerWebhookDeliveryRoutes } from './routes/webhook-deliveries.ts';
+import { registerFaxRoutes } from './routes/faxes.ts';
+import { registerTrackingRoutes } from './routes/tracking.ts';
 
 export interface ApiDeps {
   store: Pick<Store, 'db'>;
@@ -112,6 +115,9 @@ export function createApiRouter(deps: ApiDeps): Router<ApiState> & ApiRouterExtr
   registerVmboxMessageRoutes(router, services);
   registerTransferRoutes(router, services);
   registerCallRoutes(router, services);
+  registerWebhookDeliveryRoutes(router, services);
+  registerFaxRoutes(router, services);
+  registerTrackingRoutes(router, services);
   registerDocumentRoutes(router, services);
 
   // Anything else under /v2: OPTIONS lists the methods of a known path, a known path with another

@@ -26,6 +26,8 @@ const FIELDS: Record<DocCollection, readonly string[]> = {
   media: ['name', 'description', 'media_source', 'language', 'streamable', 'flags'],
   directories: ['name', 'flags'],
   conferences: ['name', 'owner_id', 'conference_numbers', 'flags'],
+  resources: ['name', 'enabled', 'emergency', 'weight_cost', 'rules', 'flags'],
+  faxboxes: ['name', 'owner_id', 'caller_id', 'flags'],
 };
 
 const EXTRA: Partial<Record<DocCollection, (doc: StoredDoc, out: Record<string, unknown>) => void>> = {

@@ -13,6 +13,11 @@ import {
   type DialLeg,
   type DialOptions,
   type DialResult,
+  type ConferenceJoin,
+  type ConferenceJoinResult,
+  type PageOptions,
+  type PageResult,
+  type DeviceState,
   type DtmfOptions,
   type CallRecording,
   type MessageCounts,
@@ -22,14 +27,27 @@ import {
   type RecordResult,
   type ToneDetectOptions,
   type ToneDetectResult,
+  type FaxReceiveOptions,
+  type FaxReceiveResult,
+  type CallTarget,
+  type EavesdropMode,
+  type ParkSlot,
+  type Parking,
+  type TakeResult,
 } from '../callcontrol/port.ts';
 import type { Logger } from '../log.ts';
 import { AriRequestError } from './ari-errors.ts';
 import type { AriChannel, AriEvent } from './ari-types.ts';
 import { runDial } from './dial.ts';
+import { activeCalls } from './active-calls.ts';
+import * as takeover from './takeover.ts';
+import { joinConference } from './conference.ts';
+import { runPage } from './page.ts';
 import { causeCode, causeName } from './hangup-causes.ts';
 import type { AriRest } from './rest.ts';
 import { publishMwi } from './mwi.ts';
+import { runReceiveFax } from './fax.ts';
+import { endpointsInUse, setDeviceState } from './device-state.ts';
 import { collectRecording, recordingEnd, recordingName, type WatchRecording } from './recording.ts';
 
 /** What a call needs from its connection. */
@@ -131,7 +149,10 @@ export class AriCall implements CallControl {
         if (e.playback && this.playback?.id === e.playback.id) this.playback.finished(e.playback.state);
         break;
       case 'ChannelStateChange':
-        if (e.channel?.state === 'Up' && !this.answeredAt) this.answeredAt = new Date();
+        if (e.channel?.state === 'Up' && !this.answeredAt) {
+          this.answeredAt = new Date();
+          activeCalls.callAnswered(this.id);
+        }
         break;
       case 'ChannelHangupRequest':
         // A soft hangup request's `cause` holds Asterisk's soft-hangup flags, not a Q.850 code.
@@ -150,6 +171,7 @@ export class AriCall implements CallControl {
   end(cause: number | undefined, why: string): void {
     if (this.ended) return;
     this.ended = true;
+    activeCalls.callEnded(this.id);
     this.hangupCause ??= causeName(cause ?? this.ownCause);
     this.host.release(this);
     const err = new CallGoneError(this.id, why);
@@ -181,6 +203,7 @@ export class AriCall implements CallControl {
     if (this.answeredAt) return;
     await this.rest('channels.answer', (c) => c.channels.answer({ channelId: this.id }));
     this.answeredAt ??= new Date();
+    activeCalls.callAnswered(this.id);
     this.log.debug('answered');
   }
 
@@ -511,12 +534,48 @@ export class AriCall implements CallControl {
     await publishMwi(this.host.rest, this.host.app, mailbox, counts);
   }
 
+  setDeviceState(name: string, state: DeviceState): Promise<void> {
+    if (this.ended) return Promise.reject(this.gone());
+    return setDeviceState(this.host.rest, name, state, this.id);
+  }
+
+  endpointsInUse(endpoints: readonly string[]): Promise<string[]> {
+    return endpointsInUse(this.host.rest, endpoints);
+  }
+
   waitForHangup(): Promise<void> {
     if (this.ended) return Promise.resolve();
     this.endedPromise ??= new Promise<void>((resolve) => {
       this.resolveEnded = resolve;
     });
     return this.endedPromise;
+  }
+
+  joinConference(req: ConferenceJoin): Promise<ConferenceJoinResult> {
+    if (this.ended) return Promise.reject(this.gone());
+    return joinConference(this.tapped(), this.host.rest, req);
+  }
+
+  page(legs: DialLeg[], opts: PageOptions): Promise<PageResult> {
+    if (this.ended) return Promise.reject(this.gone());
+    const { app, reserveChannelId, releaseChannel } = this.host;
+    if (!app || !reserveChannelId || !releaseChannel) return Promise.reject(new Error('paging needs a connection that can create channels'));
+    const host = { rest: this.host.rest, app, reserveChannelId: reserveChannelId.bind(this.host), releaseChannel: releaseChannel.bind(this.host) };
+    return runPage(this.tapped(), host, legs, opts);
+  }
+
+  /** This call as dial/page/conference sessions see it (they follow its events through the tap). */
+  private tapped() {
+    return {
+      id: this.id,
+      signal: this.signal,
+      log: this.log,
+      isAnswered: () => this.isAnswered(),
+      answer: () => this.answer(),
+      setTap: (tap: ((e: AriEvent) => void) | undefined) => {
+        this.tap = tap;
+      },
+    };
   }
 
   dial(legs: DialLeg[], opts: DialOptions): Promise<DialResult> {
@@ -537,6 +596,45 @@ export class AriCall implements CallControl {
     return runDial(caller, host, legs, opts);
   }
 
+  // ---- other calls (lib/asterisk/takeover.ts) ----
+
+  pickup(target: CallTarget, opts?: { answered?: boolean; ringing?: boolean }): Promise<TakeResult> {
+    if (this.ended) return Promise.reject(this.gone());
+    return takeover.pickup(this, target, opts);
+  }
+
+  eavesdrop(target: CallTarget, mode: EavesdropMode): Promise<{ status: 'none' | 'ended' }> {
+    if (this.ended) return Promise.reject(this.gone());
+    return takeover.eavesdrop(this, this.takeoverHost(), target, mode);
+  }
+
+  activity(target: CallTarget): { ringing: number; answered: number } {
+    return takeover.activity(this, target);
+  }
+
+  async park(slot: ParkSlot): Promise<Parking | undefined> {
+    return takeover.park(this, this.takeoverHost(), slot);
+  }
+
+  parkedSlots(lot: string): { slot: string; callId: string; since: Date }[] {
+    return takeover.parkedSlots(lot);
+  }
+
+  retrieve(slot: ParkSlot): Promise<TakeResult> {
+    if (this.ended) return Promise.reject(this.gone());
+    return takeover.retrieve(this, slot);
+  }
+
+  callBack(leg: DialLeg, exten: string, opts: { timeoutSec: number }): Promise<{ status: 'answered' | 'failed'; cause?: string }> {
+    return takeover.callBack(this.takeoverHost(), this.log, leg, exten, opts);
+  }
+
+  private takeoverHost(): takeover.TakeoverHost {
+    const { app, reserveChannelId, releaseChannel } = this.host;
+    if (!app || !reserveChannelId || !releaseChannel) throw new Error('acting on other calls needs a connection that can create channels');
+    return { rest: this.host.rest, app, reserveChannelId: reserveChannelId.bind(this.host), releaseChannel: releaseChannel.bind(this.host) };
+  }
+
   sleep(ms: number): Promise<void> {
     if (this.ended) return Promise.reject(this.gone());
     return new Promise<void>((resolve, reject) => {
@@ -550,6 +648,15 @@ export class AriCall implements CallControl {
       }, ms);
       this.waiters.add(onEnd);
     });
+  }
+
+  receiveFax(opts: FaxReceiveOptions): Promise<FaxReceiveResult> {
+    if (this.ended) return Promise.reject(this.gone());
+    const { app, reserveChannelId, releaseChannel } = this.host;
+    if (!app || !reserveChannelId || !releaseChannel) return Promise.reject(new Error('receiving a fax needs a connection that can create channels'));
+    const host = { rest: this.host.rest, app, reserveChannelId: reserveChannelId.bind(this.host), releaseChannel: releaseChannel.bind(this.host) };
+    const caller = { id: this.id, signal: this.signal, log: this.log, isAnswered: () => this.isAnswered(), answer: () => this.answer() };
+    return runReceiveFax(caller, host, opts);
   }
 
   async detectTone(opts: ToneDetectOptions): Promise<ToneDetectResult> {

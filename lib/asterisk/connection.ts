@@ -9,6 +9,7 @@ import type { Logger } from '../log.ts';
 import { AriUnreachableError } from './ari-errors.ts';
 import type { AriChannel, AriEvent } from './ari-types.ts';
 import { AriCall, type CallHost } from './call.ts';
+import { activeCalls } from './active-calls.ts';
 import { AriEventSocket } from './event-socket.ts';
 import { PjsipConfig } from './pjsip.ts';
 import { StepLatency } from './step-latency.ts';
@@ -284,6 +285,7 @@ export class AriConnection extends EventEmitter implements CallHost {
 
   private adopt(channel: AriChannel, incoming: IncomingCall): void {
     const call = new AriCall(this, channel, incoming.exten);
+    activeCalls.callStarted(channel.id, { endpoint: incoming.endpoint, answered: channel.state === 'Up' });
     this.routes.set(channel.id, call);
     this.callsStarted++;
     call.log.info({ kind: incoming.kind, exten: incoming.exten, caller: call.callerId.number, endpoint: incoming.endpoint }, 'call entered');

@@ -12,6 +12,7 @@ import {
   type DialResult,
 } from '../callcontrol/port.ts';
 import type { Logger } from '../log.ts';
+import { activeCalls, type Taken, type Taker } from './active-calls.ts';
 import { AriRequestError } from './ari-errors.ts';
 import type { AriEvent } from './ari-types.ts';
 import { causeName } from './hangup-causes.ts';
@@ -140,7 +141,24 @@ class LegRun {
   }
 }
 
-type RingOutcome = { winner: LegRun } | { failed: string } | { gone: true };
+type RingOutcome = { winner: LegRun } | { failed: string } | { gone: true } | { taken: Taker; legId: string };
+
+/** One side of the bridged conversation; `own`: a channel this session hangs up at the end (not the caller). */
+interface Side {
+  id: string;
+  gone: Promise<void>;
+  ended: boolean;
+  own: boolean;
+  hangup(): void;
+}
+
+/** A conversation in progress; a side may be replaced by a taker (intercept, move). */
+interface Conversation {
+  bridgeId: string;
+  a: Side;
+  b: Side;
+  wake(): void;
+}
 
 class DialSession {
   private readonly legs: LegRun[];
@@ -151,6 +169,12 @@ class DialSession {
   private readonly failures: string[] = [];
   private ringback?: { kind: 'ring' | 'moh' } | { kind: 'play'; id: string; media: string[]; index: number; startedAt: number; fastFails: number };
   private ringbackStarting?: Promise<void>;
+  private conversation?: Conversation;
+  /** Resolved when the session is over (what a taker waits for). */
+  private resolveOver!: () => void;
+  private readonly over = new Promise<void>((resolve) => {
+    this.resolveOver = resolve;
+  });
 
   constructor(
     private readonly caller: DialCaller,
@@ -171,6 +195,10 @@ class DialSession {
     const onAbort = () => this.finish({ gone: true });
     caller.signal.addEventListener('abort', onAbort, { once: true });
     caller.setTap((e) => this.onCallerEvent(e));
+    activeCalls.dialStarted(caller.id, {
+      takeRinging: (taker, legChannelId) => this.takeRinging(taker, legChannelId),
+      replace: (taker, side) => this.replace(taker, side),
+    });
     try {
       this.overall = setTimeout(() => this.finish({ failed: 'NO_ANSWER' }), Math.max(1, opts.timeoutSec) * 1000);
       this.ringbackStarting = this.startRingback();
@@ -179,19 +207,33 @@ class DialSession {
       const outcome = await ringPhase;
       const winner = 'winner' in outcome ? outcome.winner : undefined;
       // Everyone else stops ringing now; "answered elsewhere" keeps phones from logging a missed call.
-      for (const leg of this.legs) if (leg !== winner) this.cancel(leg, winner ? 26 : 16);
+      for (const leg of this.legs) if (leg !== winner) this.cancel(leg, winner || 'taken' in outcome ? 26 : 16);
       await this.stopRingback();
       if ('gone' in outcome) throw new CallGoneError(caller.id, 'caller hung up while legs rang');
       if ('failed' in outcome) {
         caller.log.info({ cause: outcome.failed, legs: this.legs.length }, 'dial failed');
         return { status: 'failed', cause: outcome.failed, sipCode: sipCodeOf(outcome.failed) };
       }
-      return await this.bridge(outcome.winner);
+      if ('taken' in outcome) {
+        const taker = outcome.taken;
+        caller.log.info({ leg: outcome.legId, by: taker.id }, 'ringing call taken over');
+        const side: Side = { id: taker.id, gone: taker.gone, ended: false, own: true, hangup: () => this.hangupChannel(taker.id) };
+        return { ...(await this.bridge(side, outcome.legId, 'pickup')), takenBy: taker.id } as DialResult;
+      }
+      const leg = outcome.winner;
+      const legGone = new Promise<void>((resolve) => {
+        if (leg.gone) resolve();
+        else leg.onGone = resolve;
+      });
+      const side: Side = { id: leg.channelId!, gone: legGone, ended: false, own: true, hangup: () => this.hangupLeg(leg, 16) };
+      return await this.bridge(side, leg.spec.id, leg.spec.endpoint);
     } finally {
       clearTimeout(this.overall);
       caller.signal.removeEventListener('abort', onAbort);
       caller.setTap(undefined);
       for (const leg of this.legs) if (leg.state !== 'won') this.cancel(leg, 16);
+      activeCalls.dialEnded(caller.id);
+      this.resolveOver();
     }
   }
 
@@ -260,6 +302,7 @@ class DialSession {
     if (leg.state !== 'creating') return void this.hangupLeg(leg, 16); // failed by its events meanwhile
     if (!this.ringing) return this.cancel(leg, 16);
     leg.state = 'ringing';
+    activeCalls.legRinging(caller.id, { channelId, legId: spec.id, endpoint: spec.endpoint });
     const ringFor = spec.timeoutSec && spec.timeoutSec > 0 ? spec.timeoutSec : this.opts.timeoutSec;
     leg.timer = setTimeout(() => this.legFailed(leg, 'NO_ANSWER', 19), ringFor * 1000);
     caller.log.debug({ leg: spec.id, endpoint, channel: channelId, ringFor }, 'leg ringing');
@@ -311,6 +354,7 @@ class DialSession {
         return;
       case 'PlaybackFinished':
         if (leg.state === 'confirming' && e.playback?.id === leg.playbackId) {
+          if (!leg.spec.confirm) return this.whispered(leg);
           leg.playbackId = undefined;
           const wait = leg.spec.confirm?.timeoutMs ?? 0;
           leg.timer = setTimeout(() => this.legFailed(leg, 'NO_ANSWER', 16), wait);
@@ -332,20 +376,41 @@ class DialSession {
     // Answered after another leg won (or after the end): it is not wanted.
     if (!this.ringing) return this.cancel(leg, 16);
     const confirm = leg.spec.confirm;
-    if (!confirm) return this.win(leg);
+    const whisper = leg.spec.whisper ?? [];
+    if (!confirm && !whisper.length && !leg.spec.answerDigits) return this.win(leg);
     leg.state = 'confirming';
-    if (confirm.media.length === 0) {
+    const channelId = leg.channelId!;
+    const digits = leg.spec.answerDigits;
+    if (digits) {
+      // Queued on the leg before the playback below, so the far end's IVR gets the extension first.
+      this.host.rest
+        .call('channels.sendDTMF (leg)', (c) => c.channels.sendDTMF({ channelId, dtmf: digits }), channelId)
+        .catch((err: Error) => this.caller.log.debug({ leg: leg.spec.id, err: err.message }, 'sending digits to a leg failed'));
+    }
+    const media = [...whisper, ...(confirm?.media ?? [])];
+    if (media.length === 0) {
+      if (!confirm) return this.whispered(leg);
       leg.timer = setTimeout(() => this.legFailed(leg, 'NO_ANSWER', 16), confirm.timeoutMs);
       return;
     }
     const playbackId = randomUUID();
     leg.playbackId = playbackId;
-    const channelId = leg.channelId!;
+    if (whisper.length) this.caller.log.info({ leg: leg.spec.id, channel: channelId, media: whisper }, 'whisper to leg');
     this.host.rest
-      .call('channels.play (confirm)', (c) => c.channels.play({ channelId, media: confirm.media, playbackId } as Parameters<typeof c.channels.play>[0]), channelId)
+      .call('channels.play (confirm)', (c) => c.channels.play({ channelId, media, playbackId } as Parameters<typeof c.channels.play>[0]), channelId)
       .catch(() => {
-        if (leg.state === 'confirming' && leg.playbackId === playbackId) this.legFailed(leg, 'NO_ANSWER', 16);
+        if (leg.state !== 'confirming' || leg.playbackId !== playbackId) return;
+        // A whisper that cannot play must not lose the call; a confirmation that cannot be asked does.
+        if (confirm) this.legFailed(leg, 'NO_ANSWER', 16);
+        else this.whispered(leg);
       });
+  }
+
+  /** A leg without confirmation has heard its whisper (or sent its digits): it takes the call. */
+  private whispered(leg: LegRun): void {
+    leg.playbackId = undefined;
+    if (!this.ringing) return this.cancel(leg, 16);
+    this.win(leg);
   }
 
   private confirmed(leg: LegRun): void {
@@ -381,6 +446,7 @@ class DialSession {
     clearTimeout(leg.timer);
     leg.timer = undefined;
     leg.state = 'done';
+    if (leg.channelId) activeCalls.legEnded(this.caller.id, leg.channelId);
     leg.cause ??= cause;
     const final = cause === 'NORMAL_CLEARING' && leg.cause ? leg.cause : cause;
     this.failures.push(final);
@@ -401,6 +467,7 @@ class DialSession {
     leg.timer = undefined;
     if (leg.state === 'done' && (leg.hungUp || leg.gone || !leg.created)) return;
     leg.state = 'done';
+    if (leg.channelId) activeCalls.legEnded(this.caller.id, leg.channelId);
     this.hangupLeg(leg, code);
   }
 
@@ -482,21 +549,22 @@ class DialSession {
 
   // ---- bridged ----
 
-  /** Answers the caller if needed, bridges it with the winning leg and waits until either side leaves. */
-  private async bridge(leg: LegRun): Promise<DialResult> {
+  /**
+   * Answers the caller if needed, bridges it with side `b` (the winning leg, or a call that picked it up)
+   * and waits until either side leaves. A side replaced meanwhile (intercept, move) is watched in its stead.
+   */
+  private async bridge(b: Side, legId: string, endpoint: string): Promise<DialResult> {
     const { caller, host } = this;
     const answeredAt = new Date();
-    const legChannel = leg.channelId!;
-    const legGone = new Promise<void>((resolve) => {
-      if (leg.gone) resolve();
-      else leg.onGone = resolve;
-    });
     const callerGone = new Promise<void>((resolve) => {
       if (caller.signal.aborted) resolve();
       else caller.signal.addEventListener('abort', () => resolve(), { once: true });
     });
+    const a: Side = { id: caller.id, gone: callerGone, ended: false, own: false, hangup: () => this.hangupChannel(caller.id) };
+    for (const side of [a, b]) void side.gone.then(() => (side.ended = true));
     const bridgeId = randomUUID();
     let bridgeMade = false;
+    let conv: Conversation | undefined;
     try {
       await Promise.all([
         caller.isAnswered() ? undefined : caller.answer(),
@@ -507,19 +575,65 @@ class DialSession {
             bridgeMade = true;
           }),
       ]);
-      if (!leg.gone && !caller.signal.aborted) {
-        await host.rest.call('bridges.addChannel', (c) => c.bridges.addChannel({ bridgeId, channel: [caller.id, legChannel] }));
-        caller.log.info({ leg: leg.spec.id, bridge: bridgeId }, 'bridged');
-        await Promise.race([legGone, callerGone]);
+      if (!b.ended && !caller.signal.aborted) {
+        await host.rest.call('bridges.addChannel', (c) => c.bridges.addChannel({ bridgeId, channel: [caller.id, b.id] }));
+        caller.log.info({ leg: legId, bridge: bridgeId }, 'bridged');
+        let wake!: () => void;
+        let woken = new Promise<void>((r) => (wake = r));
+        conv = { bridgeId, a, b, wake: () => wake() };
+        this.conversation = conv;
+        activeCalls.bridged(caller.id, bridgeId, { channelId: b.id, legId, endpoint, ...(legId.includes(':') || endpoint === 'pickup' ? {} : { deviceId: legId }) });
+        while (!conv.a.ended && !conv.b.ended) {
+          await Promise.race([conv.a.gone, conv.b.gone, woken]);
+          woken = new Promise<void>((r) => (wake = r));
+        }
       }
     } catch (err) {
-      if (!(err instanceof CallGoneError) && !caller.signal.aborted && !leg.gone) caller.log.warn({ err: (err as Error).message }, 'bridging failed');
+      if (!(err instanceof CallGoneError) && !caller.signal.aborted && !b.ended) caller.log.warn({ err: (err as Error).message }, 'bridging failed');
     } finally {
-      leg.onGone = undefined;
-      this.hangupLeg(leg, 16);
+      this.conversation = undefined;
+      const sides = conv ? [conv.a, conv.b] : [a, b];
+      for (const side of sides) if (side.own && !side.ended) side.hangup();
       if (bridgeMade) await host.rest.call('bridges.destroy', (c) => c.bridges.destroy({ bridgeId })).catch(() => {});
     }
-    return { status: 'answered', leg: leg.spec.id, endpoint: leg.spec.endpoint, answeredAt };
+    return { status: 'answered', leg: legId, endpoint, answeredAt };
+  }
+
+  // ---- taken over by another call (lib/asterisk/takeover.ts) ----
+
+  /** Pickup: the taker answers in place of the ringing legs. */
+  private takeRinging(taker: Taker, legChannelId?: string): Taken | undefined {
+    if (!this.ringing) return undefined;
+    const leg = legChannelId ? this.legs.find((l) => l.channelId === legChannelId) : undefined;
+    this.finish({ taken: taker, legId: leg?.spec.id ?? 'pickup' });
+    return { ended: this.over };
+  }
+
+  /** Intercept / move: the taker replaces one side of the conversation; that side is hung up. */
+  private async replace(taker: Taker, which: 'caller' | 'callee'): Promise<Taken | undefined> {
+    const conv = this.conversation;
+    if (!conv || conv.a.ended || conv.b.ended) return undefined;
+    await this.host.rest.call('bridges.addChannel (take over)', (c) => c.bridges.addChannel({ bridgeId: conv.bridgeId, channel: [taker.id] }));
+    if (this.conversation !== conv || conv.a.ended || conv.b.ended) return undefined;
+    const side: Side = { id: taker.id, gone: taker.gone, ended: false, own: true, hangup: () => this.hangupChannel(taker.id) };
+    void taker.gone.then(() => (side.ended = true));
+    const old = which === 'caller' ? conv.a : conv.b;
+    if (which === 'caller') {
+      conv.a = side;
+      activeCalls.callerReplaced(this.caller.id);
+    } else {
+      conv.b = side;
+      activeCalls.calleeReplaced(this.caller.id, taker.id, 'taken');
+    }
+    this.caller.log.info({ side: which, by: taker.id, replaced: old.id }, 'conversation taken over');
+    conv.wake();
+    old.hangup();
+    return { ended: this.over };
+  }
+
+  private hangupChannel(channelId: string): void {
+    const params = { channelId, reason_code: '16' } as { channelId: string };
+    this.host.rest.call('channels.hangup (taken over)', (c) => c.channels.hangup(params), channelId).catch(() => {});
   }
 }
 

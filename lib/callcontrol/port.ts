@@ -85,6 +85,9 @@ export interface MessageCounts {
   old: number;
 }
 
+/** Asterisk device states an application may publish (ARI deviceStates). */
+export type DeviceState = 'NOT_INUSE' | 'INUSE' | 'BUSY' | 'INVALID' | 'UNAVAILABLE' | 'RINGING' | 'RINGINUSE' | 'ONHOLD';
+
 export interface CollectOptions {
   maxDigits: number;
   /** ms to wait for the first digit. */
@@ -147,6 +150,13 @@ export interface CallControl {
    * `mailboxes`. Not tied to this channel: works after hangup too.
    */
   setMessageWaiting(mailbox: string, counts: MessageCounts): Promise<void>;
+  /**
+   * Publishes the state of a custom device (e.g. a BLF lamp for manual_presence): `Custom:<name>` (what dialplan
+   * hints watch; set through this call's channel, so only while the call is up) or `Stasis:<name>` (ARI's own).
+   */
+  setDeviceState(name: string, state: DeviceState): Promise<void>;
+  /** The PJSIP endpoints (device SIP user names) among `endpoints` that have a call now (call waiting). */
+  endpointsInUse(endpoints: readonly string[]): Promise<string[]>;
   /** Resolves when the call ends (the caller or the module hung up). */
   waitForHangup(): Promise<void>;
   /** Sleep that ends early (rejecting with CallGoneError) if the call ends. */
@@ -164,6 +174,54 @@ export interface CallControl {
    * detected as soon as it was heard for at least minDurationMs, not detected once timeoutMs passed.
    */
   detectTone(opts: ToneDetectOptions): Promise<ToneDetectResult>;
+  /**
+   * Receives a fax from the caller (answering it if needed) into opts.path (a TIFF). Resolves when the fax
+   * session ended: `received`, `failed` (the fax protocol gave up), `timeout` (no fax tone within
+   * opts.timeoutSec) or `hangup` (the caller hung up meanwhile); rejects with CallGoneError only if the call
+   * was gone before it started. The call is left up.
+   */
+  receiveFax(opts: FaxReceiveOptions): Promise<FaxReceiveResult>;
+  /**
+   * Puts the caller into the conference `req.key` (a mixing bridge shared by every call of the process that
+   * joins the same key; created by the first, destroyed when the last leaves). Resolves once the caller is
+   * in (`joined`; the conference then owns the call: its in-conference keys, its leaving on hangup) or
+   * `full` (max participants reached, the caller is left as it was).
+   */
+  joinConference(req: ConferenceJoin): Promise<ConferenceJoinResult>;
+  /**
+   * Pages `legs` at once with their headers (auto-answer): each leg that answers within opts.timeoutSec joins a
+   * mixing bridge with the caller (answered at the first); one-way: the members' audio is muted toward the
+   * bridge. Resolves `paged` once the page has ended (the caller, or every member, left), `failed` when no
+   * leg answered. Rejects with CallGoneError if the caller hangs up before any leg answered.
+   */
+  page(legs: DialLeg[], opts: PageOptions): Promise<PageResult>;
+  // ---- acting on other calls (pickup, intercept, eavesdrop, park, move, camping; lib/asterisk/takeover.ts) ----
+  /**
+   * Takes a call of `target` over: a call ringing one of its devices (the legs stop ringing; this call is
+   * answered and bridged with that caller), or with `answered`, also a conversation one of its devices is
+   * in (this call replaces the device, which is hung up). Resolves once that conversation has ended, or
+   * `none` at once when there was nothing to take.
+   */
+  pickup(target: CallTarget, opts?: { answered?: boolean; ringing?: boolean }): Promise<TakeResult>;
+  /**
+   * Listens to the active call of `target` (a snoop on its device's channel, bridged with this call):
+   * `listen` hears both parties, `whisper` is also heard by the target device, `full` by both parties.
+   * Resolves when this call or the target's call ends; `none` at once when the target has no active call.
+   */
+  eavesdrop(target: CallTarget, mode: EavesdropMode): Promise<{ status: 'none' | 'ended' }>;
+  /** How many calls of `target`'s devices ring / are answered now (this call excluded). */
+  activity(target: CallTarget): { ringing: number; answered: number };
+  /** Claims a parking slot for this call; undefined when another call holds it. */
+  park(slot: ParkSlot): Promise<Parking | undefined>;
+  /** Slots of a parking lot held by calls now. */
+  parkedSlots(lot: string): { slot: string; callId: string; since: Date }[];
+  /** Bridges this call with the call parked in `slot` (answering it); resolves once that conversation ended. */
+  retrieve(slot: ParkSlot): Promise<TakeResult>;
+  /**
+   * Rings `leg` (not tied to this call: works after it ended); once answered, that new call enters ariflow as
+   * a call to `exten` (routed like any call to the account's numbers). Resolves when it answered or failed.
+   */
+  callBack(leg: DialLeg, exten: string, opts: { timeoutSec: number }): Promise<{ status: 'answered' | 'failed'; cause?: string }>;
 }
 
 /** The caller ID a dialled leg presents to the called party. */
@@ -197,6 +255,13 @@ export interface DialLeg {
   confirm?: { digit: string; media: string[]; timeoutMs: number };
   /** A busy, rejected or unanswered outcome of this leg ends the whole dial with that cause. */
   failOnReject?: boolean;
+  /** DTMF sent to the answering party as soon as it answers (an extension behind a number), before anything else. */
+  answerDigits?: string;
+  /**
+   * Media played to the answering party alone before it is bridged (the caller keeps hearing ringback); with
+   * `confirm`, played before its prompt (a key press during the whisper counts).
+   */
+  whisper?: string[];
 }
 
 export interface DialOptions {
@@ -212,7 +277,7 @@ export interface DialOptions {
 
 export type DialResult =
   /** A leg answered and was bridged with the caller; the bridge has ended. */
-  | { status: 'answered'; leg: string; endpoint: string; answeredAt: Date }
+  | { status: 'answered'; leg: string; endpoint: string; answeredAt: Date; /** The ringing call was picked up by this call (its id). */ takenBy?: string }
   /** No leg answered. `cause` is a Kazoo hangup cause name; `sipCode` the matching SIP response, when known. */
   | { status: 'failed'; cause: string; sipCode?: number };
 
@@ -226,4 +291,97 @@ export interface ToneDetectResult {
   detected: boolean;
   /** Set when the result cannot be trusted (e.g. wideband audio the media server's detector misreads). */
   caveat?: string;
+}
+
+/** CallControl.receiveFax(). */
+export interface FaxReceiveOptions {
+  /** Absolute path of the TIFF to write, in a folder the media server shares by the same path (the media folder). */
+  path: string;
+  /** Seconds to hear the caller's fax tone (CNG) before giving up; 0: only the fax protocol's own timers (~25 s). */
+  timeoutSec: number;
+  /** false: audio (G.711) only; otherwise T.38 when the caller's side offers it, audio as fallback. */
+  t38?: boolean;
+  /** Our station id (TSI/CSI, up to 20 characters) and the header line of the pages. */
+  stationId?: string;
+  headerInfo?: string;
+}
+
+export interface FaxReceiveResult {
+  status: 'received' | 'failed' | 'timeout' | 'hangup';
+  /** Pages received (also of a fax cut short). */
+  pages: number;
+  /** The file written (opts.path), when it holds something. */
+  file?: string;
+  /** Why it failed (the media server's reason, e.g. `RETRIES_EXCEEDED`). */
+  error?: string;
+}
+
+/** In-conference key actions (Kazoo's default caller controls: mute, deaf-mute, hang up). */
+export type ConferenceControl = 'mute' | 'deaf' | 'hangup';
+
+/** One caller joining a conference (CallControl.joinConference). */
+export interface ConferenceJoin {
+  /** Identifies the conference within the process (the account and the conference's id or name). */
+  key: string;
+  /** Shown in logs and the conference listing. */
+  name?: string;
+  moderator: boolean;
+  /** Joins unable to speak (its audio muted toward the bridge). */
+  muted: boolean;
+  /** Joins unable to hear the others. */
+  deaf: boolean;
+  /** Refuse the caller when this many are in already (0 or absent: no limit). */
+  maxParticipants?: number;
+  /** Played to the whole conference when the caller joins / leaves (empty: none). */
+  entryTone?: string[];
+  exitTone?: string[];
+  /** Digit → action while in the conference. */
+  controls?: Record<string, ConferenceControl>;
+  /** Played to the caller alone when a control changes its state. */
+  controlMedia?: Partial<Record<'muted' | 'unmuted' | 'deaf' | 'undeaf', string[]>>;
+}
+
+export type ConferenceJoinResult =
+  | { status: 'joined'; bridgeId: string; participants: number }
+  | { status: 'full'; participants: number };
+
+export interface PageOptions {
+  /** Seconds legs have to (auto-)answer. */
+  timeoutSec: number;
+  /** false (one-way): the members hear the caller, the caller does not hear them. */
+  twoWay: boolean;
+}
+
+export type PageResult =
+  /** At least one leg answered; the page has ended. */
+  | { status: 'paged'; answered: string[]; bridgeId: string }
+  | { status: 'failed'; cause: string };
+
+/** Whose calls (CallControl.pickup / eavesdrop / activity): devices by id and their PJSIP endpoints. */
+export interface CallTarget {
+  /** Devices whose ringing or answered legs count. */
+  deviceIds: string[];
+  /** PJSIP endpoint names (sip.username) of the same devices: the calls they placed. */
+  endpoints: string[];
+}
+
+export type TakeResult = { status: 'none' } | { status: 'taken'; callId: string; side: 'caller' | 'callee'; wasRinging: boolean };
+
+export type EavesdropMode = 'listen' | 'whisper' | 'full';
+
+/** A parking slot: `lot` scopes the slot numbers (the account id). */
+export interface ParkSlot {
+  lot: string;
+  slot: string;
+}
+
+/** A call holding a parking slot (CallControl.park). */
+export interface Parking {
+  /**
+   * Waits in the slot hearing music on hold: `retrieved` once someone retrieved it and that conversation
+   * ended, `timeout` after timeoutMs (the call keeps its slot: it can still be retrieved while rung back).
+   */
+  wait(timeoutMs: number, onRetrieved?: () => void): Promise<'retrieved' | 'timeout'>;
+  /** Gives the slot up. */
+  leave(): void;
 }

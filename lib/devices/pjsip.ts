@@ -59,7 +59,7 @@ function callerIdOf(device: DeviceLike): string | undefined {
  * The objects for a device that can register with a password, or undefined when it cannot (no SIP
  * credentials, IP authentication, disabled): such a device must not exist in Asterisk.
  */
-export function pjsipObjectsFor(device: DeviceLike, opts: { mailboxes?: readonly string[] } = {}): PjsipObjects | undefined {
+export function pjsipObjectsFor(device: DeviceLike, opts: { mailboxes?: readonly string[]; app?: string } = {}): PjsipObjects | undefined {
   const id = pjsipIdOf(device);
   const password = device.sip?.password;
   const method = device.sip?.method ?? 'password';
@@ -79,6 +79,9 @@ export function pjsipObjectsFor(device: DeviceLike, opts: { mailboxes?: readonly
   };
   const callerid = callerIdOf(device);
   if (callerid) endpoint.callerid = callerid;
+  // The Stasis app `from-devices` hands this phone's calls to (the dialplan global ARIFLOW_APP is only the
+  // default): the ariflow that provisioned the device gets its calls, whatever its app is named.
+  if (opts.app && /^[A-Za-z0-9._-]{1,64}$/.test(opts.app)) endpoint.set_var = `ARIFLOW_APP=${opts.app}`;
   // Message waiting: the owner's voicemail boxes (`<box>@<account>`, lib/voicemail), NOTIFYed unsolicited
   // unless the device turned that off (Kazoo's mwi_unsolicited_updates).
   if (opts.mailboxes?.length && !isDisabled(device.mwi_unsolicited_updates)) endpoint.mailboxes = opts.mailboxes.join(',');

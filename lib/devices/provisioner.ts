@@ -48,7 +48,14 @@ export interface PjsipConfigPort {
   getPjsipObject?(type: PjsipType | 'contact', id: string): Promise<Record<string, string> | undefined>;
 }
 
-export function createAriDeviceProvisioner(opts: { pjsip: PjsipConfigPort; db: Db; logger: Logger; concurrency?: number }): DeviceProvisioner {
+export function createAriDeviceProvisioner(opts: {
+  pjsip: PjsipConfigPort;
+  db: Db;
+  logger: Logger;
+  concurrency?: number;
+  /** The Stasis app the devices' own calls go to (set on each endpoint as ARIFLOW_APP). */
+  app?: string;
+}): DeviceProvisioner {
   const { pjsip, db, logger } = opts;
 
   async function remove(device: DeviceLike): Promise<void> {
@@ -69,7 +76,7 @@ export function createAriDeviceProvisioner(opts: { pjsip: PjsipConfigPort; db: D
   }
 
   async function push(device: DeviceLike): Promise<'pushed' | 'removed'> {
-    const objects = pjsipObjectsFor(device, { mailboxes: await mailboxesOf(device) });
+    const objects = pjsipObjectsFor(device, { mailboxes: await mailboxesOf(device), app: opts.app });
     if (!objects) {
       await remove(device);
       return 'removed';

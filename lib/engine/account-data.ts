@@ -2,6 +2,7 @@
 import type { Db } from 'mongodb';
 import { gregorianNow, nextRevision } from '../accounts/secrets.ts';
 import type { AccountData } from './module.ts';
+import { withCompiledSteps } from '../steps/compile.ts';
 
 export function accountData(db: Db, accountId: string): AccountData {
   return {
@@ -11,10 +12,13 @@ export function accountData(db: Db, accountId: string): AccountData {
         return (id === accountId ? ((await db.collection(collection).findOne({ _id: id as never })) ?? undefined) : undefined) as never;
       }
       const doc = await db.collection(collection).findOne({ _id: id as never, account_id: accountId });
+      // Callflows written as `steps` (lib/steps) are read as the tree they compile to (callflow, hunts...).
+      if (doc && collection === 'callflows') return withCompiledSteps(doc) as never;
       return (doc ?? undefined) as never;
     },
     async find(collection, filter, limit = 1000) {
-      return (await db.collection(collection).find({ ...filter, account_id: accountId }).limit(limit).toArray()) as never;
+      const docs = await db.collection(collection).find({ ...filter, account_id: accountId }).limit(limit).toArray();
+      return (collection === 'callflows' ? docs.map((d) => withCompiledSteps(d)) : docs) as never;
     },
     async push(collection, id, field, item) {
       const res = await db

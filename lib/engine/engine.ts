@@ -5,6 +5,8 @@ import type { Logger } from '../log.ts';
 import type { Speak } from '../media/resolver.ts';
 import { createMediaServices } from '../media/resolver.ts';
 import { accountData } from './account-data.ts';
+import { beginCall } from '../tracking/attribution.ts';
+import { carrierSource } from '../carriers/source.ts';
 import type { CallRecord, CallRecordWriter } from './call-records.ts';
 import { executeFlow, type ExecutionResult, type ExecutorDeps } from './executor.ts';
 import type { RouteMatch } from './matcher.ts';
@@ -31,6 +33,8 @@ export interface EngineDeps extends Omit<ExecutorDeps, 'logger'> {
   defaultLanguage?: string;
   onCallStart?(): void;
   onCallEnd?(): void;
+  /** After hangup, with the final record and the callflow document (post-call webhooks, lib/webhooks/post-call.ts). */
+  postCall?(record: Readonly<CallRecord>, callflow: Record<string, unknown>): void | Promise<void>;
 }
 
 interface DeviceDoc {
@@ -85,6 +89,14 @@ export function createEngine(deps: EngineDeps) {
       }
       flowName = doc.name;
       const data = accountData(db, resolved.accountId);
+      // A module that edits a callflow (ring_group_toggle) must not leave the routing cache holding the old one.
+      const writeDoc = data.update;
+      const routedAccount = resolved.accountId;
+      data.update = async (collection, id, set, where) => {
+        const ok = await writeDoc(collection, id, set, where);
+        if (collection === 'callflows') routes.invalidate(routedAccount);
+        return ok;
+      };
       const full: CallContext = {
         call,
         accountId: resolved.accountId,
@@ -101,8 +113,13 @@ export function createEngine(deps: EngineDeps) {
         onEnd: (handler) => {
           endHandlers.push(handler);
         },
+        carriers: carrierSource(db, resolved.accountId),
       };
       if (resolved.device) full.attributes.device_id = resolved.device._id;
+      const postCall = deps.postCall;
+      if (postCall) full.onEnd((record) => postCall(record, doc as unknown as Record<string, unknown>));
+      // Call tracking: attribution of the dialled number, tags, per-callflow record_calls (lib/tracking).
+      await beginCall(full, { db, exten: incoming.exten, callflow: doc as unknown as Record<string, unknown>, lookup: deps.lookup, prepare: deps.prepare });
       log.info({ exten: incoming.exten, account: resolved.accountId, callflow: doc._id, via: resolved.match.via }, 'callflow matched');
       result = await executeFlow(full, doc.flow as CallflowNode, { lookup: deps.lookup, prepare: deps.prepare, logger });
     } catch (err) {

@@ -3,6 +3,7 @@
 import type { CallControl } from '../callcontrol/port.ts';
 import type { Logger } from '../log.ts';
 import type { CallRecord } from './call-records.ts';
+import type { CarrierSource } from '../carriers/source.ts';
 
 /**
  * What a module tells the executor to do next: Kazoo's cf_exe control verbs.
@@ -121,6 +122,8 @@ export interface CallContext {
    * cf_exe:attempt(K) (take K only if it exists, else the module does something else).
    */
   childKeys?: readonly string[];
+  /** The carriers (resources documents) a call may dial out through: the account's own, or the system's. */
+  carriers?: CarrierSource;
 }
 
 /** An end-of-call handler: gets the call's record as written (times, hangup cause, trace, attributes). */

@@ -3,6 +3,7 @@
 import type { Db } from 'mongodb';
 import { RouteTable } from './matcher.ts';
 import type { CallflowNode } from './module.ts';
+import { withCompiledSteps } from '../steps/compile.ts';
 
 export interface StoredCallflow {
   _id: string;
@@ -39,7 +40,8 @@ export class RouteCache {
   callflow(accountId: string, id: string): Promise<StoredCallflow | undefined> {
     return this.cached(this.callflows, `${accountId}/${id}`, async () => {
       const doc = await this.db.collection<StoredCallflow>('callflows').findOne({ _id: id, account_id: accountId });
-      return doc ?? undefined;
+      // A callflow written as `steps` (lib/steps) runs as the tree they compile to.
+      return doc ? withCompiledSteps(doc) : undefined;
     });
   }
 

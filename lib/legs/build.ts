@@ -14,6 +14,7 @@
 //   so the number is routed like any call to the account's numbers.
 import type { DialLeg, LegCallerId } from '../callcontrol/port.ts';
 import { obj, text } from './documents.ts';
+import { autoAnswerHeaders } from '../paging/auto-answer.ts';
 import type { Endpoint } from './merge.ts';
 
 /** Which module rings: a ring group (or group) does not use forwards limited to direct calls. */
@@ -51,6 +52,10 @@ export interface CallerSide {
   headers?: Record<string, string>;
   /** What the answering party of a require_keypress forward hears. */
   confirmMedia: string[];
+  /** Which devices (PJSIP endpoints) have a call now: call waiting (call-waiting.ts). */
+  inUse?: (endpoints: readonly string[]) => Promise<string[]>;
+  /** Legs carry auto-answer headers (intercom, page_group), per phone vendor (lib/paging/auto-answer.ts). */
+  autoAnswer?: boolean;
 }
 
 export type SkipReason = 'disabled' | 'do_not_disturb' | 'endpoint_called_self' | 'owner_called_self' | 'no_endpoint';
@@ -147,6 +152,7 @@ export function buildLegs(endpoint: Endpoint, props: BuildProps, caller: CallerS
       const headers = { ...headersOf(obj(endpoint.device.sip)?.custom_sip_headers, 'in'), ...caller.headers, ...props.headers };
       const alertInfo = alertInfoFor(endpoint, props, caller);
       if (alertInfo) headers['Alert-Info'] = alertInfo;
+      if (caller.autoAnswer) Object.assign(headers, autoAnswerHeaders(endpoint.device));
       const leg: DialLeg = { id: endpoint.id, endpoint: dial, timeoutSec: props.timeoutSec, delaySec: props.delaySec };
       if (!props.suppressClid) leg.callerId = caller.callerId;
       if (Object.keys(headers).length) leg.headers = headers;

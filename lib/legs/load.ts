@@ -124,8 +124,11 @@ export async function callerSide(ctx: CallContext, dir: Directory): Promise<Call
     confirmMedia: await ctx.media.resolve(CONFIRM_PROMPT, ctx.language).catch(() => []),
   };
   if (deviceId) side.deviceId = deviceId;
+  side.inUse = (endpoints) => ctx.call.endpointsInUse(endpoints);
   const alertInfo = text(ctx.attributes[ALERT_INFO_KEY]);
   if (alertInfo) side.alertInfo = alertInfo;
+  // intercom sets it for the legs of the flow it branches to.
+  if (ctx.attributes.auto_answer) side.autoAnswer = true;
   const out = headersOf(obj(endpoint?.device.sip)?.custom_sip_headers, 'out');
   if (Object.keys(out).length) side.headers = out;
   return side;

@@ -36,6 +36,8 @@ export interface Endpoint {
   owners: string[];
   enabled: boolean;
   doNotDisturb: boolean;
+  /** Merged call_waiting.enabled (account → user → device, the device wins; absent = on). */
+  callWaiting: boolean;
   forward: Forwarding;
   callerId: CallerIds;
   ringtones: { internal?: string; external?: string };
@@ -112,6 +114,16 @@ function forwarding(device: Doc, owner: Doc | undefined, account: Record<string,
   };
 }
 
+/** Kazoo merges call_waiting account → user → device: the most specific document that says wins. */
+function callWaitingOf(device: Doc, owner: Doc | undefined, account: Record<string, unknown> | undefined): boolean {
+  for (const d of [device, owner, account]) {
+    const v = obj(d?.call_waiting)?.enabled;
+    if (v === true || v === 'true') return true;
+    if (v === false || v === 'false') return false;
+  }
+  return true;
+}
+
 /** Merges a device with its owner (hot-desked user or owner_id) and its account. */
 export function mergeEndpoint(device: Doc, owner: Doc | undefined, account: Record<string, unknown> | undefined): Endpoint {
   const dnd = (d: Record<string, unknown> | undefined) => isTrue(obj(d?.do_not_disturb)?.enabled);
@@ -124,6 +136,7 @@ export function mergeEndpoint(device: Doc, owner: Doc | undefined, account: Reco
     owners: ownersOf(device),
     enabled: !isTrue(device.pvt_deleted) && flag(device.enabled, true),
     doNotDisturb: dnd(account) || dnd(owner) || dnd(device),
+    callWaiting: callWaitingOf(device, owner, account),
     forward: forwarding(device, owner, account),
     callerId: callerIds(device, owner, account),
     ringtones: { ...(internal ? { internal } : {}), ...(external ? { external } : {}) },

@@ -31,6 +31,10 @@ export interface SessionVars {
   recordingUrl?: string;
   recordingDuration?: number;
   recordingId?: string;
+  /** TwiML <Dial>'s outcome for its action request: completed, busy, no-answer, failed. */
+  dialCallStatus?: string;
+  dialCallDuration?: number;
+  dialCallSid?: string;
 }
 
 export type ParamValue = string | number | string[] | Record<string, string>;
@@ -77,6 +81,9 @@ export function requestParams(format: RequestFormat, f: CallFacts): Params {
       ['RecordingUrl', f.vars.recordingUrl],
       ['RecordingDuration', f.vars.recordingDuration],
       ['RecordingSid', f.vars.recordingId],
+      ['DialCallStatus', f.vars.dialCallStatus],
+      ['DialCallDuration', f.vars.dialCallDuration],
+      ['DialCallSid', f.vars.dialCallSid],
       ['Digits', digits(f)],
     ]);
   }
@@ -100,6 +107,10 @@ export function requestParams(format: RequestFormat, f: CallFacts): Params {
     ['Recording-Url', f.vars.recordingUrl],
     ['Recording-Duration', f.vars.recordingDuration],
     ['Recording-ID', f.vars.recordingId],
+    // Kazoo's pivot keeps Twilio's names for these user vars in both formats.
+    ['DialCallStatus', f.vars.dialCallStatus],
+    ['DialCallDuration', f.vars.dialCallDuration],
+    ['DialCallSid', f.vars.dialCallSid],
     ['Digits', digits(f)],
   ]);
 }

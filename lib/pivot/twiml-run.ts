@@ -5,6 +5,7 @@ import { CallGoneError } from '../callcontrol/port.ts';
 import type { CallContext } from '../engine/module.ts';
 import { checkTarget, parseTargetUrl, type AddressPolicy } from './address-policy.ts';
 import { PivotFailure } from './failure.ts';
+import { checkDial, runDial } from './twiml-dial.ts';
 import type { SessionVars } from './params.ts';
 import type { GatherVerb, HttpMethod, Prompt, RecordVerb, TwimlVerb } from './twiml.ts';
 
@@ -179,19 +180,17 @@ function* allPrompts(verbs: TwimlVerb[]): Generator<Prompt> {
 /**
  * Everything that can be refused about a document, found before any of it runs so the call takes `_`
  * cleanly instead of after half a document:
- * - Dial needs outbound legs (a carrier route for Number, an outbound SIP endpoint for Sip, conferences),
- *   which ariflow does not have yet;
+ * - Dial with a Conference (not supported yet), a malformed Number or Sip, or a Sip host the address
+ *   policy refuses (lib/pivot/twiml-dial.ts);
  * - malformed action/Redirect/Play URLs, and Play targets refused by the address policy
  *   (Asterisk fetches them itself, so they get the same check as pivot requests).
  */
 export async function checkTwiml(verbs: TwimlVerb[], opts: Pick<TwimlRunOptions, 'documentUrl' | 'policy'>, signal: AbortSignal): Promise<void> {
   for (const v of verbs) {
-    if (v.verb === 'Dial') {
-      const what = v.targets.map((t) => `${t.kind} ${t.value}`).join(', ');
-      throw new PivotFailure('unsupported', `TwiML <Dial> (${what}) needs outbound call legs, which ariflow's call-control port cannot place yet`);
-    }
+    if (v.verb === 'Dial') await checkDial(v, opts.policy, signal);
     if (v.verb === 'Redirect') target(v.url, opts.documentUrl);
     if (v.verb === 'Gather') target(v.action, opts.documentUrl);
+    if (v.verb === 'Dial' && v.action !== undefined) target(v.action, opts.documentUrl);
   }
   for (const p of allPrompts(verbs)) {
     if (p.verb === 'Play' && isUrlMedia(p.media)) await checkTarget(parseTargetUrl(p.media, opts.documentUrl.href), opts.policy, signal);
@@ -216,9 +215,12 @@ export async function runTwiml(ctx: CallContext, verbs: TwimlVerb[], opts: Twiml
         if (out) return out;
         break;
       }
-      case 'Dial':
-        // checkTwiml refuses documents with Dial before they run.
-        throw new PivotFailure('unsupported', 'TwiML <Dial> is not supported');
+      case 'Dial': {
+        const out = await runDial(ctx, v);
+        opts.log.push(out.summary);
+        if (v.action !== undefined) return { kind: 'request', url: target(v.action, opts.documentUrl), method: v.method, vars: out.vars, why: 'Dial' };
+        break;
+      }
       case 'Redirect':
         opts.log.push(`Redirect ${v.method} ${v.url.slice(0, 120)}`);
         return { kind: 'request', url: target(v.url, opts.documentUrl), method: v.method, vars: {}, why: 'Redirect' };

@@ -13,6 +13,7 @@ import { callerSide, Directory } from '../legs/load.ts';
 import { memberWeight, rotate, weightedOrder } from './order.ts';
 import { resolveMembers, sortByDelay, type Member } from './members.ts';
 import { failureChild, failureReason, legsForDevices, nothingToRing, ringLegs } from './ring.ts';
+import { takeAfterBridge } from './after-bridge.ts';
 import { nextRotation, rotationKey } from './rotation.ts';
 
 export type RingStrategy = 'simultaneous' | 'single' | 'weighted_random' | 'round_robin';
@@ -70,7 +71,7 @@ export async function runRingGroup(ctx: CallContext, s: RingGroupSettings): Prom
   let reason = '';
   for (let attempt = 1; attempt <= repeats; attempt++) {
     const result = await ringLegs(ctx, legs, opts);
-    if (result.status === 'answered') return { kind: 'stop', reason: `answered by ${result.leg}${attempt > 1 ? ` (attempt ${attempt})` : ''}` };
+    if (result.status === 'answered') return takeAfterBridge(ctx) ?? { kind: 'stop', reason: `answered by ${result.leg}${attempt > 1 ? ` (attempt ${attempt})` : ''}` };
     reason = failureReason(result, skipped);
     // A failure the flow handles ends the repeats.
     const key = failureChild(result, ctx.childKeys);

@@ -7,6 +7,8 @@ import { child, next, stop, type CallContext, type Outcome } from '../engine/mod
 import { buildLegs, type BuildProps, type CallerSide } from '../legs/build.ts';
 import type { Doc } from '../legs/documents.ts';
 import type { Directory } from '../legs/load.ts';
+import { busyLeg, busyWithoutCallWaiting } from '../legs/call-waiting.ts';
+import { prepareAfterBridge, takeAfterBridge } from './after-bridge.ts';
 
 export interface Skipped {
   id: string;
@@ -30,6 +32,8 @@ export async function legsForDevices(
   const devices = known ? new Map(known.map((d) => [String(d._id), d])) : await dir.devices(items.map((i) => i.deviceId));
   const endpoints = await dir.endpoints([...devices.values()]);
   const out: BuiltLegs = { legs: [], skipped: [] };
+  // Call waiting off and already on a call: the phone's own leg answers busy (call-waiting.ts).
+  const busy = caller.inUse ? await busyWithoutCallWaiting(dir, [...endpoints.values()], caller.inUse) : new Set<string>();
   for (const { deviceId, props } of items) {
     const endpoint = endpoints.get(deviceId);
     if (!endpoint) {
@@ -38,7 +42,7 @@ export async function legsForDevices(
     }
     const built = buildLegs(endpoint, props, caller);
     if ('skipped' in built) out.skipped.push({ id: deviceId, reason: built.skipped });
-    else out.legs.push(...built.legs);
+    else out.legs.push(...(busy.has(deviceId) ? built.legs.map((l) => (l.id === deviceId ? busyLeg(l) : l)) : built.legs));
   }
   return out;
 }
@@ -70,6 +74,8 @@ export async function ringLegs(ctx: CallContext, legs: DialLeg[], opts: DialOpti
     ctx.attributes.bridged_to = result.leg;
     // Keys pressed while bridged were meant for the other party, not for a later menu.
     ctx.call.flushDigits();
+    // after_bridge: what the caller, still there, does now (after-bridge.ts); outcomeOf() returns it.
+    await prepareAfterBridge(ctx);
   }
   return result;
 }
@@ -82,7 +88,7 @@ export function failureReason(result: { cause: string; sipCode?: number }, skipp
 
 /** Kazoo's outcome for one bridge attempt. */
 export function outcomeOf(ctx: CallContext, result: DialResult, skipped: readonly Skipped[] = []): Outcome {
-  if (result.status === 'answered') return stop(`answered by ${result.leg}`);
+  if (result.status === 'answered') return takeAfterBridge(ctx) ?? stop(`answered by ${result.leg}`);
   const key = failureChild(result, ctx.childKeys);
   const reason = failureReason(result, skipped);
   return key ? child(key, reason) : next(reason);

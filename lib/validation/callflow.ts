@@ -6,6 +6,8 @@ import { addError, joinPath, mergeErrors, resultOf, type ValidationErrors, type 
 import { FLOW_LIMITS, isPlainObject, walkFlow, type FlowLimits } from './flow-walk.ts';
 import { moduleDataErrors } from './module-data.ts';
 import { schemaErrors } from './schema-check.ts';
+import { postCallWebhooksSchema } from '../webhooks/post-call-payload.ts';
+import { stepDocumentErrors, stepsSchema } from '../steps/validate.ts';
 
 /**
  * One node of the flow tree, checked on its own (children are walked, not recursed into by the
@@ -40,6 +42,7 @@ export const callflowDocumentSchema: JsonSchema = {
       items: { type: 'string', minLength: 1, format: 'kazoo-regex' },
     },
     flow: { type: 'object' },
+    steps: stepsSchema,
     featurecode: {
       type: 'object',
       properties: {
@@ -60,6 +63,7 @@ export const callflowDocumentSchema: JsonSchema = {
     contact_list: { type: 'object', properties: { exclude: { type: 'boolean' } } },
     ui_metadata: { type: 'object' },
     ui_is_main_number_cf: { type: 'boolean' },
+    post_call_webhooks: postCallWebhooksSchema,
   },
 };
 
@@ -128,6 +132,8 @@ export function flowErrors(flow: unknown, prefix = 'flow', limits: FlowLimits = 
 /** Validates a callflow document; the document is not modified (no coercion, no defaults). */
 export function validateCallflow(doc: unknown, limits: FlowLimits = FLOW_LIMITS): ValidationResult {
   if (!isPlainObject(doc)) return resultOf(schemaErrors(callflowDocumentSchema, doc));
+  // A linear step list (lib/steps) instead of `flow`: checked as steps and as the tree it compiles to.
+  if (Object.hasOwn(doc, 'steps')) return resultOf(stepDocumentErrors(doc, (tree) => validateCallflow(tree, limits)));
   // The flow is walked node by node below; the document's own fields are checked without it.
   const errors = schemaErrors(callflowDocumentSchema, Object.hasOwn(doc, 'flow') ? { ...doc, flow: hollow(doc.flow) } : doc);
   const hasAny = (key: string) => Array.isArray(doc[key]) && (doc[key] as unknown[]).length > 0;

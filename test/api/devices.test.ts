@@ -148,6 +148,14 @@ describe('devices → PJSIP objects', () => {
     });
   });
 
+  it("sends the device's own calls to the app that provisioned it (ARIFLOW_APP on the endpoint)", () => {
+    const device = { _id: 'x', sip: { username: 'user_1', password: 'secret-1' } };
+    expect(pjsipObjectsFor(device, { app: 'ariflow-test-7' })?.endpoint.set_var).to.equal('ARIFLOW_APP=ariflow-test-7');
+    expect(pjsipObjectsFor(device)?.endpoint.set_var).to.equal(undefined);
+    // A name that could smuggle a second variable or dialplan syntax is not set.
+    expect(pjsipObjectsFor(device, { app: 'a,b=c' })?.endpoint.set_var).to.equal(undefined);
+  });
+
   it('gives nothing for devices that must not register', () => {
     expect(pjsipObjectsFor({ _id: 'x', sip: { username: 'u_2', password: 'p' }, enabled: false })).to.equal(undefined);
     expect(pjsipObjectsFor({ _id: 'x', sip: { username: 'u_2', password: 'p' }, enabled: 'false' })).to.equal(undefined);

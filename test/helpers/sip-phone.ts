@@ -10,6 +10,8 @@
 //   await phone.command('reginfo')               any baresip command → { ok, data }
 //   await phone.dial('5551234')                  calls sip:5551234@<registrar> (or a full sip: URI)
 //   await phone.accept() / phone.hangup() / phone.sendDtmf('5')
+//   await phone.sendDigits('1234#', gapMs?)      several DTMF digits, one at a time
+//   await phone.nextEvent('CALL_CLOSED', from, timeoutMs?)   the next such event after phone.events[from]
 //   await phone.waitEvent('CALL_ESTABLISHED', timeoutMs?)   baresip events (type, id, peeruri, param ...)
 //   phone.events                                  every event so far
 //   await phone.stop()                            SIGKILL (SIGTERM can hang 30 s) and removes its config
@@ -106,7 +108,11 @@ export class SipPhone {
     readonly registrar: string,
   ) {}
 
-  static async start(opts: { username: string; password: string; answermode?: 'auto' | 'manual'; registrar?: string; root?: string }): Promise<SipPhone> {
+  /**
+   * sipAutoanswer: answer by itself when the INVITE asks for it (Call-Info `answer-after`, Alert-Info
+   * `info=alert-autoanswer`, Answer-Mode: Auto), whatever the answermode (paging, intercom).
+   */
+  static async start(opts: { username: string; password: string; answermode?: 'auto' | 'manual'; sipAutoanswer?: boolean; registrar?: string; root?: string }): Promise<SipPhone> {
     const registrar = opts.registrar ?? process.env.ARIFLOW_SIP ?? '127.0.0.1:5060';
     const root = opts.root ?? stackRoot();
     const dir = `/tmp/ariflow-phone-${randomUUID().slice(0, 8)}`; // inside the chroot
@@ -135,7 +141,7 @@ export class SipPhone {
     );
     fs.writeFileSync(
       path.join(hostDir, 'accounts'),
-      `<sip:${opts.username}@${registrar};transport=udp>;auth_pass=${opts.password};answermode=${opts.answermode ?? 'manual'};regint=300;audio_codecs=PCMU,PCMA\n`,
+      `<sip:${opts.username}@${registrar};transport=udp>;auth_pass=${opts.password};answermode=${opts.answermode ?? 'manual'};regint=300;audio_codecs=PCMU,PCMA${opts.sipAutoanswer ? ';sip_autoanswer=yes' : ''}\n`,
     );
     const phone = new SipPhone(opts.username, sipPort, ctrlPort, root, dir, registrar);
     phone.proc = spawn('chroot', [root, 'baresip', '-f', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -151,6 +157,11 @@ export class SipPhone {
       throw err;
     }
     return phone;
+  }
+
+  /** What the phone heard so far (a wav file baresip keeps writing), as a path on the host. */
+  get speakerFile(): string {
+    return path.join(this.root, this.dir, 'speaker.wav');
   }
 
   /** baresip's recent console output (for failure messages). */
@@ -264,6 +275,20 @@ export class SipPhone {
 
   sendDtmf(digit: string): Promise<Response> {
     return this.command('sndcode', digit);
+  }
+
+  /** Sends several DTMF digits one at a time (RFC 4733 events), `gapMs` apart. */
+  async sendDigits(digits: string, gapMs = 250): Promise<void> {
+    for (const [i, d] of [...digits].entries()) {
+      if (i > 0) await new Promise((r) => setTimeout(r, gapMs));
+      const r = await this.sendDtmf(d);
+      if (!r.ok) throw new Error(`baresip ${this.username}: DTMF ${d} refused: ${r.data}`);
+    }
+  }
+
+  /** The next event of `type` after the first `from` events (phone.events.length taken before acting). */
+  nextEvent(type: string, from: number, timeoutMs = 5000): Promise<PhoneEvent> {
+    return this.waitEvent(type, timeoutMs, (e) => this.events.indexOf(e) >= from);
   }
 
   async stop(): Promise<void> {

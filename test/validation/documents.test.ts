@@ -4,7 +4,7 @@ import type { ValidationResult } from '../../lib/validation/errors.ts';
 import { loadFixture, type Doc } from './fixtures.ts';
 
 const STORED: Collection[] = [
-  'accounts', 'callflows', 'conferences', 'devices', 'directories', 'groups', 'media', 'menus',
+  'accounts', 'callflows', 'conferences', 'devices', 'directories', 'faxboxes', 'groups', 'media', 'menus', 'resources',
   'temporal_rules', 'temporal_rules_sets', 'users', 'vmboxes',
 ];
 
@@ -20,7 +20,7 @@ describe('stored documents', () => {
       expect(isCollection(c)).to.equal(true);
       expect(documentSchemas[c]).to.have.property('type', 'object');
     }
-    for (const c of ['faxboxes', 'lists', '__proto__', 'constructor', '']) expect(isCollection(c), c).to.equal(false);
+    for (const c of ['lists', '__proto__', 'constructor', '']) expect(isCollection(c), c).to.equal(false);
     expect(() => validateDocument('lists' as Collection, {})).to.throw(TypeError);
   });
 

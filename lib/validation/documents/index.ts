@@ -7,9 +7,11 @@ import { accountsSchema } from './accounts.ts';
 import { conferencesSchema } from './conferences.ts';
 import { devicesSchema } from './devices.ts';
 import { directoriesSchema } from './directories.ts';
+import { faxboxesSchema } from './faxboxes.ts';
 import { groupsSchema } from './groups.ts';
 import { mediaSchema } from './media.ts';
 import { menusSchema } from './menus.ts';
+import { resourcesSchema } from './resources.ts';
 import { temporalRulesSchema } from './temporal_rules.ts';
 import { temporalRulesSetsSchema } from './temporal_rules_sets.ts';
 import { usersSchema } from './users.ts';
@@ -22,9 +24,11 @@ export const COLLECTIONS = [
   'conferences',
   'devices',
   'directories',
+  'faxboxes',
   'groups',
   'media',
   'menus',
+  'resources',
   'temporal_rules',
   'temporal_rules_sets',
   'users',
@@ -44,9 +48,11 @@ export const documentSchemas: Readonly<Record<Collection, JsonSchema>> = {
   conferences: conferencesSchema,
   devices: devicesSchema,
   directories: directoriesSchema,
+  faxboxes: faxboxesSchema,
   groups: groupsSchema,
   media: mediaSchema,
   menus: menusSchema,
+  resources: resourcesSchema,
   temporal_rules: temporalRulesSchema,
   temporal_rules_sets: temporalRulesSetsSchema,
   users: usersSchema,

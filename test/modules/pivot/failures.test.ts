@@ -175,11 +175,11 @@ describe('pivot failures on real calls', function () {
     }
   });
 
-  it('TwiML Dial is refused before anything plays (no outbound legs in the port yet)', async () => {
-    const url = server.on('/f/dial', xml('<Response><Say>before</Say><Dial timeout="10"><Number>+15550100</Number><Sip>sip:a@b</Sip></Dial></Response>'));
+  it('TwiML Dial mixing a Conference with other targets is refused before anything plays', async () => {
+    const url = server.on('/f/dial', xml('<Response><Say>before</Say><Dial timeout="10"><Number>+15550100</Number><Conference>room1</Conference></Dial></Response>'));
     const r = await failOver(url, { req_format: 'twiml' });
-    expectFallback(r, 'unsupported', server.to('/f/dial')[0]);
-    expect(r.last.error.message).to.match(/<Dial>.*needs outbound call legs/);
+    expectFallback(r, 'invalid', server.to('/f/dial')[0]);
+    expect(r.last.error.message).to.match(/<Conference> cannot be combined/);
     expect(r.caller.events().filter((e) => e.type === 'PlaybackStarted').map((e) => e.playback?.media_uri)).to.deep.equal(['sound:beep']);
   });
 
