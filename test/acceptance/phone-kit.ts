@@ -39,13 +39,10 @@ export class PhoneKit {
     kit.token = ((await auth.json()) as { auth_token: string }).auth_token;
     kit.creds = { username: `acc${randomBytes(3).toString('hex')}`, password: randomBytes(9).toString('base64url') };
     kit.deviceId = String((await kit.api('PUT', '/devices', { name: 'desk phone', device_type: 'sip_device', sip: kit.creds })).id);
-    // The phone's calls go to the Stasis app named by ARIFLOW_APP (dialplan global `ariflow`); this harness
-    // runs under its own app name, so the endpoint carries it.
-    // (Once the provisioner sets it by itself, Asterisk refuses the same set_var twice: then it is there.)
-    const setVar = `ARIFLOW_APP=${kit.h.app.config.ariApp}`;
-    const pjsip = kit.h.app.ari.pjsip;
-    const current = await pjsip.getPjsipObject('endpoint', kit.creds.username);
-    if (!JSON.stringify(current ?? {}).includes(kit.h.app.config.ariApp)) await pjsip.pushPjsipObject('endpoint', kit.creds.username, { set_var: setVar });
+    // The phone's calls reach this harness's app because the provisioner sets ARIFLOW_APP on the endpoint.
+    const endpoint = await kit.h.app.ari.pjsip.getPjsipObject('endpoint', kit.creds.username);
+    // Asterisk lists each set_var as an attribute named after the variable.
+    if ((endpoint as Record<string, string> | undefined)?.ARIFLOW_APP !== kit.h.app.config.ariApp) throw new Error('the provisioned endpoint does not name this app');
     await kit.restartPhoneIfGone(true);
     return kit;
   }

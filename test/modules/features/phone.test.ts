@@ -48,9 +48,8 @@ describe('feature codes on a real SIP phone (baresip)', function () {
     token = ((await auth.json()) as { auth_token: string }).auth_token;
     creds = { username: `fc${randomBytes(3).toString('hex')}`, password: randomBytes(9).toString('base64url') };
     deviceId = String((await api('PUT', '/devices', { name: 'desk', device_type: 'sip_device', sip: creds })).id);
-    // The phone's own calls go to the Stasis app named by ARIFLOW_APP (a dialplan global, `ariflow`): this
-    // harness runs under its own app name, so the endpoint carries it.
-    await h.app.ari.pjsip.pushPjsipObject('endpoint', creds.username, { set_var: `ARIFLOW_APP=${h.app.config.ariApp}` });
+    // The phone's own calls reach this harness's app (not the dialplan's default `ariflow`) because the
+    // provisioner puts ARIFLOW_APP on the endpoint.
     phone = await SipPhone.start({ ...creds, answermode: 'auto' });
     await phone.waitRegistered(5000);
   });
