@@ -18,6 +18,7 @@ import { loadConfig, type Config } from '../lib/config.ts';
 import { silentLogger } from '../lib/log.ts';
 import { startAriflow } from '../lib/main.ts';
 import { encodeWav } from '../lib/tts/wav.ts';
+import { writeUlawCopy } from '../lib/media/ulaw.ts';
 import { connectAri } from '../lib/asterisk/index.ts';
 import { cpuPerCall, cpuSnapshot } from './cpu.ts';
 
@@ -146,12 +147,13 @@ function pct(sorted: number[], p: number) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
 }
 
-// A 20 ms prompt, so the flow's own media time does not dominate the rate.
+// A 20 ms prompt, so the flow's own media time does not dominate the rate; stored the way ariflow stores the
+// prompts it makes (TTS, uploads): the WAV plus its µ-law copy.
 const promptDir = path.join(base.mediaDir, 'bench');
 mkdirSync(promptDir, { recursive: true });
 const wav = encodeWav({ pcm: Buffer.alloc(160 * 2), sampleRate: 8000 });
 writeFileSync(path.join(promptDir, 'blip20ms.wav'), wav);
-writeFileSync(path.join(promptDir, 'blip20ms.ulaw'), Buffer.alloc(160, 0xff));
+await writeUlawCopy(path.join(promptDir, 'blip20ms'), Buffer.alloc(160 * 2));
 
 const dbName = `ariflow_bench_${randomBytes(3).toString('hex')}`;
 const mongo = new URL(base.mongoUrl);

@@ -284,6 +284,8 @@ export class DocumentWriter {
     const full = path.resolve(this.deps.mediaDir, `${file}.${ext}`);
     if (!full.startsWith(path.resolve(this.deps.mediaDir) + path.sep)) return;
     await rm(full, { force: true }).catch((err: Error) => this.deps.logger.warn({ err: err.message, media_id: doc._id }, 'removing a media file failed'));
+    // The µ-law copy of a WAV (lib/media/ulaw.ts), if it has one.
+    await rm(path.resolve(this.deps.mediaDir, `${file}.ulaw`), { force: true }).catch(() => {});
   }
 
   private async afterWrite(collection: DocCollection, action: ChangeEvent['action'], doc: StoredDoc): Promise<void> {

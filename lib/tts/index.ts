@@ -10,6 +10,7 @@ import { createEspeakEngine, type EspeakOptions } from './espeak.ts';
 import { TtsError } from './errors.ts';
 import { createGoogleEngine, type GoogleTtsOptions } from './google.ts';
 import { parseVoice } from './voices.ts';
+import { writeUlawCopy } from '../media/ulaw.ts';
 import { durationSeconds, encodeWav, type PcmAudio } from './wav.ts';
 
 export type { TtsEngine } from './engine.ts';
@@ -155,6 +156,11 @@ export function createTts(opts: TtsOptions): Tts {
       const tmp = path.join(dir, `.${path.basename(base)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
       await (dirReady ??= prepareDir().catch((e) => ((dirReady = undefined), Promise.reject(e))));
       try {
+        // The µ-law copy first: once the .wav exists the text counts as cached, and its calls should find both.
+        if (ext === 'wav') {
+          const failed = await writeUlawCopy(base, audio.pcm);
+          if (failed) logger?.warn({ err: failed.message, file }, 'tts: no µ-law copy (the wav plays alone)');
+        }
         await writeFile(tmp, ext === 'wav' ? encodeWav(audio) : audio.pcm, { mode: 0o644 });
         // rename is atomic: a reader (Asterisk, another process) sees no file or a whole one.
         await rename(tmp, file);

@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pcmToUlaw } from '../../lib/media/ulaw.ts';
 import { startApi, type Harness } from './harness.ts';
 
 /** A short 8 kHz mono 16-bit WAV (a 440 Hz beep). */
@@ -48,6 +49,9 @@ describe('API: media', function () {
     expect(up.body.data).to.deep.equal({ name: 'Greeting', media_source: 'upload', id });
     const file = path.join(h.mediaDir, accountId, `${id}.wav`);
     expect(readFileSync(file).equals(audio)).to.equal(true);
+    // A telephone-band WAV also gets its µ-law copy (Asterisk streams it to µ-law calls untranscoded).
+    const ulaw = path.join(h.mediaDir, accountId, `${id}.ulaw`);
+    expect(readFileSync(ulaw).equals(pcmToUlaw(audio.subarray(44)))).to.equal(true);
     // What lib/media/resolver.ts plays: `file` relative to the media folder, without extension.
     const raw = await h.store.db.collection('media').findOne({ _id: id as never });
     expect(raw?.file).to.equal(`${accountId}/${id}`);
@@ -66,6 +70,7 @@ describe('API: media', function () {
     const mp3 = Buffer.concat([Buffer.from('ID3'), Buffer.alloc(100)]);
     expect((await h.request('PUT', `${base}/media/${id}/raw`, { raw: mp3, contentType: 'audio/mpeg' })).status).to.equal(200);
     expect(existsSync(file)).to.equal(false);
+    expect(existsSync(ulaw), 'the old µ-law copy goes with the old audio').to.equal(false);
     expect(existsSync(path.join(h.mediaDir, accountId, `${id}.mp3`))).to.equal(true);
 
     expect((await h.request('DELETE', `${base}/media/${id}`)).status).to.equal(200);

@@ -1,7 +1,7 @@
 // espeak-ng + sox for real (in the local stack's chroot): playable 8 kHz files, the cache, hostile
 // text, limits. Prints measured synthesis times.
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { createEspeakEngine, createTts, TtsError, type Tts, type TtsEngine } from '../../lib/tts/index.ts';
@@ -47,6 +47,9 @@ describe('tts espeak (real espeak-ng + sox)', function () {
     const info = soxInfo(r.file); // run inside the chroot: the path is the same for Asterisk
     expect(info).to.include({ rate: 8000, channels: 1, bits: 16 });
     expect(info.seconds).to.be.greaterThan(2).and.lessThan(10);
+    // Next to it, the same samples in µ-law (one byte each) for µ-law calls to stream as they are.
+    const ulaw = r.file.replace(/\.wav$/, '.ulaw');
+    expect(statSync(ulaw).size).to.equal(Math.round(info.seconds * 8000));
     const t1 = performance.now();
     const again = await tts.speak(sentence);
     const warm = performance.now() - t1;

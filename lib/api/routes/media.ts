@@ -16,6 +16,8 @@ import { toApi } from '../documents.ts';
 import { ApiError, BadRequestError, NotFoundError, UnsupportedMediaTypeError } from '../errors.ts';
 import type { ApiRouter, ApiServices } from '../services.ts';
 import { loadDocument } from './documents.ts';
+import { parseWav } from '../../tts/wav.ts';
+import { writeUlawCopy } from '../../media/ulaw.ts';
 
 export const MEDIA_LIMIT = 20 * 1024 * 1024;
 
@@ -36,6 +38,18 @@ function looksLike(ext: string, buf: Buffer): boolean {
   if (ext === 'wav') return buf.length >= 12 && buf.toString('latin1', 0, 4) === 'RIFF' && buf.toString('latin1', 8, 12) === 'WAVE';
   if (ext === 'mp3') return buf.toString('latin1', 0, 3) === 'ID3' || (buf.length >= 2 && buf[0] === 0xff && (buf[1] & 0xe0) === 0xe0);
   return true; // raw GSM frames have no header
+}
+
+/** Writes `<base>.ulaw` for telephone-band PCM WAVs; false when the WAV is anything else or writing failed. */
+async function ulawFromWav(base: string, bytes: Buffer): Promise<boolean> {
+  let wav: ReturnType<typeof parseWav>;
+  try {
+    wav = parseWav(bytes);
+  } catch {
+    return false;
+  }
+  if (wav.format !== 1 || wav.channels !== 1 || wav.bitsPerSample !== 16 || wav.sampleRate !== 8000) return false;
+  return (await writeUlawCopy(base, wav.pcm)) === undefined;
 }
 
 export function registerMediaRoutes(router: ApiRouter, s: ApiServices): void {
@@ -65,6 +79,10 @@ export function registerMediaRoutes(router: ApiRouter, s: ApiServices): void {
     });
     const previousExt = typeof current.pvt_media_ext === 'string' ? current.pvt_media_ext : undefined;
     if (previousExt && previousExt !== known.ext) await rm(path.join(s.mediaDir, `${file}.${previousExt}`), { force: true });
+    // An 8 kHz 16-bit mono WAV also gets a µ-law copy that µ-law calls stream without transcoding; any other
+    // upload must not leave the copy of an earlier one behind (Asterisk would play the old audio).
+    const base = path.join(s.mediaDir, file);
+    if (!(known.ext === 'wav' && (await ulawFromWav(base, bytes)))) await rm(`${base}.ulaw`, { force: true });
     const doc = await requireDocs(ctx).setServerFields('media', current._id, {
       file,
       pvt_media_ext: known.ext,
