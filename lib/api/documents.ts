@@ -7,7 +7,7 @@ import type { Db, Document, Filter } from 'mongodb';
 import type { Collection as DocCollectionName } from '../validation/documents/index.ts';
 import { TtlCache } from '../accounts/ttl-cache.ts';
 import { gregorianNow, nextRevision } from '../accounts/secrets.ts';
-import { hideGatewayPasswords } from '../carriers/secrets.ts';
+import { hideSecrets } from './write-only.ts';
 
 /** The collections of account documents served under /v2/accounts/{id}/ (accounts excluded). */
 export const DOCUMENT_COLLECTIONS = [
@@ -83,9 +83,8 @@ export function userFields(collection: string, doc: Record<string, unknown>): Re
 
 /** What GET shows: user fields plus `id`. */
 export function toApi(collection: string, doc: StoredDoc | Record<string, unknown>): Record<string, unknown> {
-  // Carrier gateway passwords are write-only (lib/carriers/secrets.ts keeps them across updates).
-  if (collection === 'resources') return { ...hideGatewayPasswords(userFields(collection, doc)), id: doc._id };
-  return { ...userFields(collection, doc), id: doc._id };
+  // Gateway passwords and webhook secrets are write-only (lib/api/write-only.ts keeps them across updates).
+  return { ...hideSecrets(collection, userFields(collection, doc)), id: doc._id };
 }
 
 export interface ListOptions {

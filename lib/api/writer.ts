@@ -17,7 +17,7 @@ import { referencesOf } from '../validation/references.ts';
 import { validateDocument } from '../validation/documents/index.ts';
 import type { DeviceProvisioner } from '../devices/provisioner.ts';
 import { pjsipIdOf, SIP_USERNAME, type DeviceLike } from '../devices/pjsip.ts';
-import { keepGatewayPasswords } from '../carriers/secrets.ts';
+import { dropSecretFlags, keepSecrets } from './write-only.ts';
 import { newId, sha256 } from '../accounts/secrets.ts';
 import { Claims, type ClaimConflict, type ClaimDoc, type ClaimSpec } from './claims.ts';
 import { userFields, type AccountDocuments, type DocCollection, type StoredDoc } from './documents.ts';
@@ -223,6 +223,7 @@ export class DocumentWriter {
 
   async create(collection: DocCollection, input: Record<string, unknown>, opts: PrepareOptions & { id?: string } = {}): Promise<WriteResult> {
     const { fields, serverFields, warnings } = await this.prepare(collection, input, opts);
+    dropSecretFlags(collection, fields);
     const id = opts.id ?? newId();
     const { registry, keys } = await this.acquire(collection, id, fields);
     let doc: StoredDoc;
@@ -244,8 +245,8 @@ export class DocumentWriter {
     const { fields, serverFields, warnings } = await this.prepare(collection, input, opts);
     // Like Crossbar's vmboxes: messages are written by calls, so an edit that omits them keeps them.
     if (collection === 'vmboxes' && fields.messages === undefined && current.messages !== undefined) fields.messages = current.messages;
-    // Gateway passwords are never shown, so an edit that omits one keeps it (lib/carriers/secrets.ts).
-    if (collection === 'resources') keepGatewayPasswords(fields, current);
+    // Gateway passwords and webhook secrets are never shown, so an edit that omits one keeps it.
+    keepSecrets(collection, fields, current);
     const before = this.claimSpecs(collection, current);
     const { registry, keys } = await this.acquire(collection, current._id, fields);
     const doc = await this.deps.docs.replace(collection, current, fields, serverFields);
