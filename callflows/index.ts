@@ -86,6 +86,9 @@ import waitForHangup from './wait_for_hangup.ts';
 import webhook from './webhook.ts';
 import zipRoute from './zip_route.ts';
 
+/** ariflow's own modules, not in Kazoo: the call-tracking steps. Every other module is Kazoo's. */
+export const ARIFLOW_MODULES: readonly string[] = ['dial', 'responsive_route', 'rtb', 'tag', 'tag_route', 'zip_route'];
+
 /** Every module definition, one per file in this folder. */
 export const definitions: readonly ModuleDefinition[] = [
   acdcAgent,

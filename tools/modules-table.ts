@@ -2,14 +2,15 @@
 // into README.md between its markers.
 // test/readme.test.ts fails when the README's copy differs, so the README says what works.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { registry } from '../callflows/index.ts';
+import { ARIFLOW_MODULES, registry } from '../callflows/index.ts';
 
 export function modulesTable(): string {
   const defs = [...new Set(registry.values())].sort((a, b) => a.name.localeCompare(b.name));
   const rows = defs.map((d) => `| \`${d.name}\` | ${d.implemented ? 'yes' : 'validated, not run yet (goes to \`_\`)'} | ${d.summary.replace(/\|/g, '\\|')} |`);
   const done = defs.filter((d) => d.implemented).length;
+  const own = defs.filter((d) => ARIFLOW_MODULES.includes(d.name)).length;
   return [
-    `${done} of ${defs.length} Kazoo modules run on calls; the others are accepted, validated and stored, and the engine skips them to their \`_\` child.`,
+    `${done} of ${defs.length} modules run on calls (${defs.length - own} of Kazoo's and ${own} call-tracking modules of ariflow's own); the others are accepted, validated and stored, and the engine skips them to their \`_\` child.`,
     '',
     '| module | runs on calls | what it does |',
     '|---|---|---|',
