@@ -1,7 +1,7 @@
 // Feature code that switches the caller's call forwarding on/off or changes its number.
 // Kazoo: cf_call_forward, module name `call_forward`.
 import { next, stop, type ModuleDefinition } from '../lib/engine/module.ts';
-import { answer, callingParty, ownerElseDevice, prompt, saveSetting } from '../lib/features/caller.ts';
+import { answer, callingParty, ownerElseDevice, prompt, saveSetting, targetName } from '../lib/features/caller.ts';
 import { activate, capturedNumber, deactivate, menu, toggle, update, type ForwardState } from '../lib/features/forward.ts';
 import { isTrue, obj, text } from '../lib/legs/documents.ts';
 import { moduleData } from './schema-parts.ts';
@@ -48,8 +48,7 @@ const definition: ModuleDefinition = {
     }
     if (after.enabled === cf.enabled && after.number === cf.number) return next('call forward unchanged');
     await saveSetting(ctx, target, 'call_forward', { enabled: after.enabled, number: after.number });
-    const who = `${target.collection === 'users' ? 'user' : 'device'} ${target.doc._id}`;
-    return next(`call forward ${after.enabled ? `on to ${after.number}` : 'off'} for ${who}`);
+    return next(`call forward ${after.enabled ? `on to ${after.number}` : 'off'} for ${targetName(target)}`);
   },
 };
 

@@ -1,7 +1,7 @@
 // Feature code that turns server-side call waiting on or off for the caller.
 // Kazoo: cf_call_waiting, module name `call_waiting`.
 import { next, stop, type ModuleDefinition } from '../lib/engine/module.ts';
-import { answer, callingParty, prompt, saveSetting, type Target } from '../lib/features/caller.ts';
+import { answer, callingParty, prompt, saveSetting, targetName, type Target } from '../lib/features/caller.ts';
 import { applyOnOff } from '../lib/features/settings.ts';
 import { flag, obj } from '../lib/legs/documents.ts';
 import { moduleData } from './schema-parts.ts';
@@ -34,7 +34,7 @@ const definition: ModuleDefinition = {
       return next(enabled === undefined ? `unknown action ${String(data.action)}` : 'document gone');
     }
     await prompt(ctx, [enabled ? 'cw-activated' : 'cw-deactivated']);
-    return next(`call_waiting ${enabled ? 'on' : 'off'} for ${target.collection === 'users' ? 'user' : 'device'} ${target.doc._id}`);
+    return next(`call_waiting ${enabled ? 'on' : 'off'} for ${targetName(target)}`);
   },
 };
 

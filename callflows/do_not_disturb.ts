@@ -1,7 +1,7 @@
 // Feature code that switches do-not-disturb on/off for a user or device.
 // Kazoo: cf_do_not_disturb, module name `do_not_disturb`.
 import { next, stop, type ModuleDefinition } from '../lib/engine/module.ts';
-import { answer, callingParty, ownerElseDevice, prompt, saveSetting, userOrDevice, type Target } from '../lib/features/caller.ts';
+import { answer, callingParty, ownerElseDevice, prompt, saveSetting, targetName, userOrDevice, type Target } from '../lib/features/caller.ts';
 import { applyOnOff } from '../lib/features/settings.ts';
 import { isTrue, obj, text } from '../lib/legs/documents.ts';
 import { docId, moduleData } from './schema-parts.ts';
@@ -37,7 +37,7 @@ const definition: ModuleDefinition = {
       return stop(`${target.collection} ${target.doc._id} is gone`);
     }
     await prompt(ctx, [enabled ? 'dnd-activated' : 'dnd-deactivated']);
-    return next(`do_not_disturb ${enabled ? 'on' : 'off'} for ${target.collection === 'users' ? 'user' : 'device'} ${target.doc._id}`);
+    return next(`do_not_disturb ${enabled ? 'on' : 'off'} for ${targetName(target)}`);
   },
 };
 

@@ -34,6 +34,11 @@ export function ownerElseDevice(party: CallingParty): Target | undefined {
   return undefined;
 }
 
+/** `user <id>` / `device <id>`: names the target in a trace's reason. */
+export function targetName(target: Target): string {
+  return `${target.collection === 'users' ? 'user' : 'device'} ${String(target.doc._id)}`;
+}
+
 /** A user or device by id (do_not_disturb's data.id may name either). */
 export async function userOrDevice(ctx: CallContext, id: string): Promise<Target | undefined> {
   const user = await ctx.data.get<Doc>('users', id);

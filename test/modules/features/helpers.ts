@@ -2,7 +2,24 @@
 // dialplan context hands ariflow `device,<number>,<sip user>` like a registered phone's call would), and
 // reading documents back.
 import { randomBytes } from 'node:crypto';
-import type { EngineHarness } from '../../helpers/engine-harness.ts';
+import { EngineHarness } from '../../helpers/engine-harness.ts';
+
+/** One harness for the file (before/after): `const $ = useHarness()` in a describe, then `$.h` in its tests. */
+export function useHarness(): { readonly h: EngineHarness } {
+  let harness: EngineHarness | undefined;
+  before(async () => {
+    harness = await EngineHarness.start();
+  });
+  after(async () => {
+    await harness?.stop();
+  });
+  return {
+    get h(): EngineHarness {
+      if (!harness) throw new Error('harness not started');
+      return harness;
+    },
+  };
+}
 
 /** A call to `number` that ariflow takes as placed by the device whose sip.username is `username`. */
 export function callAs(h: EngineHarness, username: string, number: string, opts: { callerId?: string } = {}) {
@@ -27,7 +44,7 @@ export async function docOf(h: EngineHarness, collection: string, id: string): P
   return doc as Record<string, any>;
 }
 
-export const beep = { module: 'play', data: { id: 'beep' } };
+export { beep } from '../ringing/helpers.ts';
 
 /** Waits until the caller's channel has seen `n` playback events of `type` for `media` (past ones count). */
 export async function nthPlayback(caller: { events(): { type: string; playback?: { media_uri: string } }[] }, type: string, media: string, n: number, timeoutMs = 8000): Promise<void> {
@@ -35,5 +52,19 @@ export async function nthPlayback(caller: { events(): { type: string; playback?:
   while (caller.events().filter((e) => e.type === type && e.playback?.media_uri === media).length < n) {
     if (Date.now() > deadline) throw new Error(`no ${type} #${n} of ${media} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+type Caller = { events(): { type: string; playback?: { media_uri: string } }[]; sendDtmf(digits: string): Promise<unknown> };
+
+/**
+ * Answers `ask` (a prompt that takes digits) with `digits` each of `times` times, waiting each time for the
+ * module's `rejected` prompt to finish before the next attempt (what a caller who keeps typing a wrong entry does).
+ */
+export async function enterWrong(caller: Caller, ask: string, digits: string, times: number, rejected?: string): Promise<void> {
+  for (let i = 1; i <= times; i++) {
+    await nthPlayback(caller, 'PlaybackStarted', ask, i);
+    await caller.sendDtmf(digits);
+    if (rejected) await nthPlayback(caller, 'PlaybackFinished', rejected, i, 10_000);
   }
 }

@@ -1,22 +1,16 @@
 // Feature codes that change a person's settings, on real calls placed "by a device" (sim-device context):
-// do_not_disturb (honoured by the very next ringing call), call_waiting, call_forward (capture group, keypad,
-// menu), and their failure branches (no calling device, unknown action, too-short numbers, hanging up).
+// do_not_disturb (honoured by the very next ringing call) and call_waiting, and their failure branches (no
+// calling device). call_forward is in forward*.test.ts.
 import { expect } from 'chai';
-import { EngineHarness } from '../../helpers/engine-harness.ts';
 import { steps } from '../ringing/helpers.ts';
-import { beep, callAs, docOf, phoneDevice } from './helpers.ts';
+import { beep, callAs, docOf, phoneDevice, useHarness } from './helpers.ts';
 
-describe('feature codes: do_not_disturb, call_waiting, call_forward', function () {
+describe('feature codes: do_not_disturb, call_waiting', function () {
   this.timeout(30_000);
-  let h: EngineHarness;
-  before(async () => {
-    h = await EngineHarness.start();
-  });
-  after(async () => {
-    await h?.stop();
-  });
+  const $ = useHarness();
 
   it('do_not_disturb on the caller\'s user: the next call to their other phone takes `_`; deactivate rings again', async () => {
+    const { h } = $;
     const user = await h.doc('users', { first_name: 'Dee', last_name: 'Nd' });
     const desk = await phoneDevice(h, 'answer', { owner_id: user });
     const other = await phoneDevice(h, 'answer-hangup', { owner_id: user });
@@ -46,6 +40,7 @@ describe('feature codes: do_not_disturb, call_waiting, call_forward', function (
   });
 
   it('do_not_disturb toggle on a device without owner, and on data.id; no calling device → stop', async () => {
+    const { h } = $;
     const desk = await phoneDevice(h);
     const toggle = await h.callflow({ module: 'do_not_disturb', data: { action: 'toggle' }, children: { _: beep } });
     const c1 = await callAs(h, desk.username, toggle);
@@ -71,6 +66,7 @@ describe('feature codes: do_not_disturb, call_waiting, call_forward', function (
   });
 
   it('call_waiting: toggle on the device (absent = on → off), activate on the user; no user → stop', async () => {
+    const { h } = $;
     const user = await h.doc('users', { first_name: 'Cee', call_waiting: { enabled: false } });
     const desk = await phoneDevice(h, 'answer', { owner_id: user });
     const toggle = await h.callflow({ module: 'call_waiting', data: {} });
