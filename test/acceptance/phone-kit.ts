@@ -2,74 +2,58 @@
 // the API and a baresip phone registered as it, whose own calls (context from-devices) reach this ariflow.
 // The test driver is subscribed to ariflow's channel of each call the phone places (watchPhoneCall), so
 // the prompts ariflow plays to the phone can be awaited like for the driver's own callers.
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { DriverEvent } from '../helpers/ari-driver.ts';
+import { apiClient, type ApiClient } from '../helpers/api-client.ts';
 import { EngineHarness } from '../helpers/engine-harness.ts';
-import { SipPhone, stackRoot } from '../helpers/sip-phone.ts';
+import { createSipDevice, DevicePhone, sipCredentials } from '../helpers/phones.ts';
+import { stackToolAvailable, type SipPhone } from '../helpers/sip-phone.ts';
 import type { CallRecord } from '../../lib/engine/call-records.ts';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** True when this machine can run baresip phones (root and the local stack's chroot). */
-export function phonesAvailable(): boolean {
-  try {
-    return process.getuid?.() === 0 && fs.existsSync(path.join(stackRoot(), 'usr/bin/baresip'));
-  } catch {
-    return false;
-  }
-}
+export const phonesAvailable = (): boolean => stackToolAvailable('baresip');
 
 export class PhoneKit {
-  phone!: SipPhone;
-  deviceId = '';
-  token = '';
-  private creds!: { username: string; password: string };
-
-  constructor(readonly h: EngineHarness) {}
+  private constructor(
+    readonly h: EngineHarness,
+    readonly client: ApiClient,
+    private readonly line: DevicePhone,
+  ) {}
 
   static async start(): Promise<PhoneKit> {
-    const kit = new PhoneKit(await EngineHarness.start());
-    const auth = await fetch(`${kit.h.baseUrl}/v2/api_auth`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ data: { api_key: kit.h.app.config.masterApiKey } }),
-    });
-    kit.token = ((await auth.json()) as { auth_token: string }).auth_token;
-    kit.creds = { username: `acc${randomBytes(3).toString('hex')}`, password: randomBytes(9).toString('base64url') };
-    kit.deviceId = String((await kit.api('PUT', '/devices', { name: 'desk phone', device_type: 'sip_device', sip: kit.creds })).id);
-    // The phone's calls reach this harness's app because the provisioner sets ARIFLOW_APP on the endpoint.
-    const endpoint = await kit.h.app.ari.pjsip.getPjsipObject('endpoint', kit.creds.username);
-    // Asterisk lists each set_var as an attribute named after the variable.
-    if ((endpoint as Record<string, string> | undefined)?.ARIFLOW_APP !== kit.h.app.config.ariApp) throw new Error('the provisioned endpoint does not name this app');
-    await kit.restartPhoneIfGone(true);
-    return kit;
+    const h = await EngineHarness.start();
+    try {
+      const client = await apiClient(h);
+      const sip = sipCredentials('acc');
+      const deviceId = await createSipDevice(client, 'desk phone', sip);
+      // The phone's calls reach this harness's app because the provisioner sets ARIFLOW_APP on the endpoint.
+      const endpoint = await h.app.ari.pjsip.getPjsipObject('endpoint', sip.username);
+      // Asterisk lists each set_var as an attribute named after the variable.
+      if ((endpoint as Record<string, string> | undefined)?.ARIFLOW_APP !== h.app.config.ariApp) throw new Error('the provisioned endpoint does not name this app');
+      return new PhoneKit(h, client, await DevicePhone.start(deviceId, sip, { answermode: 'auto' }));
+    } catch (err) {
+      await h.stop();
+      throw err;
+    }
+  }
+
+  get phone(): SipPhone {
+    return this.line.phone;
+  }
+
+  get deviceId(): string {
+    return this.line.id;
   }
 
   /** baresip 1.1 may crash after a call: a lost phone is started and registered again. */
-  async restartPhoneIfGone(force = false): Promise<void> {
-    if (!force) {
-      const alive = await this.phone.command('reginfo', undefined, 1000).then(
-        () => true,
-        () => false,
-      );
-      if (alive) return;
-      await this.phone.stop().catch(() => {});
-    }
-    this.phone = await SipPhone.start({ ...this.creds, answermode: 'auto' });
-    await this.phone.waitRegistered(5000);
+  async restartPhoneIfGone(): Promise<void> {
+    await this.line.restartIfGone();
   }
 
+  /** An API request under the account: the response's `data`; throws on a status of 300 or more. */
   async api(method: string, p: string, data?: unknown): Promise<Record<string, unknown>> {
-    const res = await fetch(`${this.h.baseUrl}/v2/accounts/${this.h.accountId}${p}`, {
-      method,
-      headers: { 'X-Auth-Token': this.token, 'Content-Type': 'application/json' },
-      body: data === undefined ? undefined : JSON.stringify({ data }),
-    });
-    const body = (await res.json()) as { data: Record<string, unknown> };
-    if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(body)}`);
-    return body.data;
+    return this.client.ok(method, p, data);
   }
 
   /**
@@ -92,8 +76,8 @@ export class PhoneKit {
   }
 
   async stop(): Promise<void> {
-    await this.phone?.stop().catch(() => {});
-    await this.h?.stop();
+    await this.line.stop();
+    await this.h.stop();
   }
 }
 

@@ -51,9 +51,7 @@ describe('acceptance: voicemail from a real SIP phone', function () {
     expect((await left.record()).trace[0]).to.include({ module: 'voicemail' });
 
     // Download it over the API: a WAV with the phone's audio in it.
-    const res = await fetch(`${kit.h.baseUrl}/v2/accounts/${kit.h.accountId}/vmboxes/${box}/messages/${message.media_id}/raw`, {
-      headers: { 'X-Auth-Token': kit.token },
-    });
+    const res = await kit.client.fetch(`/vmboxes/${box}/messages/${message.media_id}/raw`);
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-type')).to.equal('audio/wav');
     const wav = Buffer.from(await res.arrayBuffer());

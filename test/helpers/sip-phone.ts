@@ -15,6 +15,7 @@
 //   await phone.waitEvent('CALL_ESTABLISHED', timeoutMs?)   baresip events (type, id, peeruri, param ...)
 //   phone.events                                  every event so far
 //   await phone.stop()                            SIGKILL (SIGTERM can hang 30 s) and removes its config
+//   stackToolAvailable('baresip' | 'sipp')        false without root or the stack: `if (!...) this.skip()`
 //
 // Needs root (chroot) and the local stack (asterisk/stack.sh); `root` defaults to ARIFLOW_STACK_ROOT or
 // `bash asterisk/stack.sh root`. The microphone is a 2-minute 8 kHz tone: baresip ends a call when its
@@ -51,6 +52,17 @@ export function stackRoot(): string {
   return execFileSync('bash', [path.join(repo, 'asterisk/stack.sh'), 'root'], { encoding: 'utf8' }).trim();
 }
 
+/** True when this process can run `tool` inside the local stack's chroot (root, a stack, the binary in it). */
+export function stackToolAvailable(tool: 'baresip' | 'sipp'): boolean {
+  let root = '';
+  try {
+    root = stackRoot();
+  } catch {
+    /* no local stack */
+  }
+  return process.getuid?.() === 0 && !!root && fs.existsSync(path.join(root, 'usr/bin', tool));
+}
+
 async function freeTcpPort(): Promise<number> {
   const srv = net.createServer();
   await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
@@ -81,7 +93,8 @@ async function freeSipPort(): Promise<number> {
   throw new Error('no free SIP port triple for baresip');
 }
 
-async function freeUdpPort(): Promise<number> {
+/** A UDP port on 127.0.0.1 that is free right now. */
+export async function freeUdpPort(): Promise<number> {
   const sock = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => sock.bind(0, '127.0.0.1', resolve));
   const { port } = sock.address();

@@ -11,10 +11,9 @@
 // Needs root (chroot) and the local stack; the root defaults like SipPhone's (ARIFLOW_STACK_ROOT or stack.sh root).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import dgram from 'node:dgram';
 import fs from 'node:fs';
 import path from 'node:path';
-import { stackRoot } from './sip-phone.ts';
+import { freeUdpPort, stackRoot } from './sip-phone.ts';
 
 export type SippBehaviour = 'answer' | 'answer-hangup' | 'busy' | 'unavailable' | 'notfound' | 'noanswer';
 
@@ -39,88 +38,40 @@ m=audio [media_port] RTP/AVP 0
 a=rtpmap:0 PCMU/8000
 `;
 
-function reject(code: number, reason: string): string {
+const TO_TAG = ';tag=[pid]SIPpTag01[call_number]';
+const CONTACT = 'Contact: <sip:[local_ip]:[local_port];transport=[transport]>';
+
+/** SIPp receiving a message, e.g. recv('request="ACK"'). */
+const recv = (what: string) => `
+  <recv ${what}/>`;
+
+/**
+ * A response to the last request received (its Via, From, To, Call-ID and CSeq): `tag` adds our To tag
+ * (default), `contact` our Contact, `sdp` the answer's SDP, `retrans` retransmits it until acknowledged.
+ */
+function respond(status: string, opts: { tag?: boolean; contact?: boolean; sdp?: boolean; retrans?: boolean; cseq?: string } = {}): string {
+  const headers = [`SIP/2.0 ${status}`, '[last_Via:]', '[last_From:]', `[last_To:]${opts.tag === false ? '' : TO_TAG}`, '[last_Call-ID:]', opts.cseq ?? '[last_CSeq:]'];
+  if (opts.contact) headers.push(CONTACT);
+  const body = opts.sdp ? `Content-Type: application/sdp\nContent-Length: [len]\n\n${SDP}\n` : 'Content-Length: 0\n\n';
   return `
-  <recv request="INVITE" crlf="true"/>
-  <send><![CDATA[
-SIP/2.0 100 Trying
-[last_Via:]
-[last_From:]
-[last_To:];tag=[pid]SIPpTag01[call_number]
-[last_Call-ID:]
-[last_CSeq:]
-Content-Length: 0
-
-]]></send>
-  <send><![CDATA[
-SIP/2.0 ${code} ${reason}
-[last_Via:]
-[last_From:]
-[last_To:];tag=[pid]SIPpTag01[call_number]
-[last_Call-ID:]
-[last_CSeq:]
-Content-Length: 0
-
-]]></send>
-  <recv request="ACK"/>`;
+  <send${opts.retrans ? ' retrans="500"' : ''}><![CDATA[
+${headers.join('\n')}
+${body}]]></send>`;
 }
 
+const INVITE = recv('request="INVITE" crlf="true"');
+const RINGING = respond('180 Ringing', { contact: true });
+const ANSWER = respond('200 OK', { contact: true, sdp: true, retrans: true });
+
+const reject = (code: number, reason: string) => INVITE + respond('100 Trying') + respond(`${code} ${reason}`) + recv('request="ACK"');
+
 const SCENARIOS: Record<SippBehaviour, string> = {
-  answer: `
-  <recv request="INVITE" crlf="true"/>
-  <send><![CDATA[
-SIP/2.0 180 Ringing
-[last_Via:]
-[last_From:]
-[last_To:];tag=[pid]SIPpTag01[call_number]
-[last_Call-ID:]
-[last_CSeq:]
-Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-Content-Length: 0
-
-]]></send>
-  <send retrans="500"><![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:];tag=[pid]SIPpTag01[call_number]
-[last_Call-ID:]
-[last_CSeq:]
-Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-Content-Type: application/sdp
-Content-Length: [len]
-
-${SDP}
-]]></send>
-  <recv request="ACK" crlf="true"/>
-  <recv request="BYE"/>
-  <send><![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:]
-[last_Call-ID:]
-[last_CSeq:]
-Content-Length: 0
-
-]]></send>`,
+  answer: INVITE + RINGING + ANSWER + recv('request="ACK" crlf="true"') + recv('request="BYE"') + respond('200 OK', { tag: false }),
+  // Answers, then hangs up itself 1.5 s later (its BYE goes to the caller's Contact, From and To swapped).
   'answer-hangup': `
   <recv request="INVITE" crlf="true">
     <action><ereg regexp="sip:[^>;]*" search_in="hdr" header="Contact:" check_it="true" assign_to="contact"/></action>
-  </recv>
-  <send retrans="500"><![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:];tag=[pid]SIPpTag01[call_number]
-[last_Call-ID:]
-[last_CSeq:]
-Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-Content-Type: application/sdp
-Content-Length: [len]
-
-${SDP}
-]]></send>
+  </recv>${ANSWER}
   <recv request="ACK">
     <action>
       <ereg regexp=".*" search_in="hdr" header="To:" check_it="true" assign_to="mine"/>
@@ -139,55 +90,13 @@ Contact: <sip:[local_ip]:[local_port]>
 Max-Forwards: 70
 Content-Length: 0
 
-]]></send>
-  <recv response="200"/>`,
+]]></send>${recv('response="200"')}`,
   busy: reject(486, 'Busy Here'),
   unavailable: reject(503, 'Service Unavailable'),
   notfound: reject(404, 'Not Found'),
-  noanswer: `
-  <recv request="INVITE" crlf="true"/>
-  <send><![CDATA[
-SIP/2.0 180 Ringing
-[last_Via:]
-[last_From:]
-[last_To:];tag=[pid]SIPpTag01[call_number]
-[last_Call-ID:]
-[last_CSeq:]
-Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-Content-Length: 0
-
-]]></send>
-  <recv request="CANCEL"/>
-  <send><![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:];tag=[pid]SIPpTag01[call_number]
-[last_Call-ID:]
-[last_CSeq:]
-Content-Length: 0
-
-]]></send>
-  <send><![CDATA[
-SIP/2.0 487 Request Terminated
-[last_Via:]
-[last_From:]
-[last_To:];tag=[pid]SIPpTag01[call_number]
-[last_Call-ID:]
-CSeq: [cseq] INVITE
-Content-Length: 0
-
-]]></send>
-  <recv request="ACK"/>`,
+  // Rings until cancelled: 200 to the CANCEL, 487 to the INVITE.
+  noanswer: INVITE + RINGING + recv('request="CANCEL"') + respond('200 OK') + respond('487 Request Terminated', { cseq: 'CSeq: [cseq] INVITE' }) + recv('request="ACK"'),
 };
-
-async function freeUdpPort(): Promise<number> {
-  const sock = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => sock.bind(0, '127.0.0.1', resolve));
-  const { port } = sock.address();
-  await new Promise<void>((resolve) => sock.close(() => resolve()));
-  return port;
-}
 
 /** Parses SIPp's -trace_msg file into the messages it received. */
 export function parseReceived(log: string): SipMessage[] {
@@ -288,5 +197,20 @@ export class Sipp {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
     }
     fs.rmSync(path.join(this.root, this.dir), { recursive: true, force: true });
+  }
+}
+
+/** The SIPp servers of one test file: started on demand, all stopped by stopAll() (in afterEach). */
+export class SippPool {
+  private readonly running: Sipp[] = [];
+
+  async start(behaviour: SippBehaviour): Promise<Sipp> {
+    const s = await Sipp.start(behaviour);
+    this.running.push(s);
+    return s;
+  }
+
+  async stopAll(): Promise<void> {
+    for (const s of this.running.splice(0)) await s.stop();
   }
 }

@@ -2,30 +2,19 @@
 // flow), refused with errors named by step, and run as the tree they compile to (a step that fails falls
 // through to the next).
 import { expect } from 'chai';
+import { apiClient, type ApiClient } from '../helpers/api-client.ts';
 import { EngineHarness } from '../helpers/engine-harness.ts';
 import { simDevice } from '../modules/ringing/helpers.ts';
 
 describe('steps: callflows written as steps, over the API and on a call', function () {
   this.timeout(20_000);
   let h: EngineHarness;
-  let token = '';
-  const api = async (method: string, p: string, data?: unknown) => {
-    const res = await fetch(`${h.baseUrl}/v2/accounts/${h.accountId}${p}`, {
-      method,
-      headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
-      body: data === undefined ? undefined : JSON.stringify({ data }),
-    });
-    return { status: res.status, body: (await res.json()) as { data: Record<string, unknown> } };
-  };
+  let client: ApiClient;
+  const api = (method: string, p: string, data?: unknown) => client.api(method, p, data);
 
   before(async () => {
     h = await EngineHarness.start();
-    const auth = await fetch(`${h.baseUrl}/v2/api_auth`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ data: { api_key: h.app.config.masterApiKey } }),
-    });
-    token = ((await auth.json()) as { auth_token: string }).auth_token;
+    client = await apiClient(h);
   });
   after(async () => h?.stop());
 

@@ -25,6 +25,25 @@ describe('rtb module on real calls', function () {
     verifySignature(secret, { timestamp: r.headers[TIMESTAMP_HEADER.toLowerCase()] as string, signature: r.headers[SIGNATURE_HEADER.toLowerCase()] as string }, r.body);
   const rtbOf = (rec: { attributes: Record<string, unknown> }) => rec.attributes.rtb as RtbRecord;
   const statusOf = (rtb: RtbRecord) => Object.fromEntries(rtb.bids.map((b) => [b.buyer, b.status]));
+  /** The rtb `buyers` list: each buyer by name, pinged at its server's URL (plus extra fields). */
+  const buyersOf = (list: Record<string, BuyerServer | [BuyerServer, Record<string, unknown>]>) =>
+    Object.entries(list).map(([name, b]) => (Array.isArray(b) ? { name, ping_url: b[0].url, ...b[1] } : { name, ping_url: b.url }));
+  /** A callflow of one rtb node whose `_` beeps. */
+  const auction = (data: Record<string, unknown>) => h.callflow({ module: 'rtb', data, children: { _: beep } });
+  /** Calls `number` and waits for the call to end by itself: its record. */
+  const callToEnd = async (number: string, opts: { callerId?: string } = {}) => {
+    const caller = await h.call(number, opts);
+    await caller.waitEnded();
+    return h.record(caller.peerId);
+  };
+  /** Calls `number`, hangs up after the first prompt finished (the `_` beep): its record. */
+  const callToBeep = async (number: string) => {
+    const caller = await h.call(number);
+    await caller.waitUp();
+    await caller.waitPlayback('PlaybackFinished');
+    await caller.hangup();
+    return h.record(caller.peerId);
+  };
 
   before(async () => {
     h = await EngineHarness.start();
@@ -43,25 +62,8 @@ describe('rtb module on real calls', function () {
     const invalid = await buyer(() => ({ body: 'not json at all' }));
     const high = await buyer((r) => (r.kind === 'ping' ? { body: { bid: 12.5, bid_id: 'b-77', destination: winnerNumber } } : { body: { accepted: true } }));
     const low = await buyer(() => ({ body: { bid: '7.25', destination: lowNumber } }));
-    const number = await h.callflow(
-      {
-        module: 'rtb',
-        data: {
-          timeout_ms: 1200,
-          min_bid: 5,
-          buyers: [
-            { name: 'slow', ping_url: slow.url },
-            { name: 'invalid', ping_url: invalid.url },
-            { name: 'high', ping_url: high.url },
-            { name: 'low', ping_url: low.url },
-          ],
-        },
-        children: { _: beep },
-      },
-    );
-    const caller = await h.call(number, { callerId: '"Buyer Test" <+15551230001>' });
-    await caller.waitEnded();
-    const rec = await h.record(caller.peerId);
+    const number = await auction({ timeout_ms: 1200, min_bid: 5, buyers: buyersOf({ slow, invalid, high, low }) });
+    const rec = await callToEnd(number, { callerId: '"Buyer Test" <+15551230001>' });
     const rtb = rtbOf(rec);
     expect(statusOf(rtb)).to.deep.equal({ slow: 'late', invalid: 'invalid', high: 'bid', low: 'bid' });
     expect(rtb.decision).to.deep.include({ result: 'won', winner: 'high', amount: 12.5, destination: winnerNumber });
@@ -94,26 +96,8 @@ describe('rtb module on real calls', function () {
     const missing = await buyer(() => ({ body: { price: 40, destination: '+15550001' } }));
     const cheap = await buyer(() => ({ body: { bid: 1, destination: '+15550001' } }));
     const nowhere = await buyer(() => ({ body: { bid: 30 } }));
-    const number = await h.callflow({
-      module: 'rtb',
-      data: {
-        timeout_ms: 1500,
-        min_bid: 2,
-        buyers: [
-          { name: 'errored', ping_url: errored.url },
-          { name: 'negative', ping_url: negative.url },
-          { name: 'missing', ping_url: missing.url },
-          { name: 'cheap', ping_url: cheap.url },
-          { name: 'nowhere', ping_url: nowhere.url },
-        ],
-      },
-      children: { _: beep },
-    });
-    const caller = await h.call(number);
-    await caller.waitUp();
-    await caller.waitPlayback('PlaybackFinished');
-    await caller.hangup();
-    const rec = await h.record(caller.peerId);
+    const number = await auction({ timeout_ms: 1500, min_bid: 2, buyers: buyersOf({ errored, negative, missing, cheap, nowhere }) });
+    const rec = await callToBeep(number);
     const rtb = rtbOf(rec);
     expect(statusOf(rtb)).to.deep.equal({ errored: 'error', negative: 'invalid', missing: 'invalid', cheap: 'below_min', nowhere: 'invalid' });
     expect(rtb.bids.find((b) => b.buyer === 'errored')?.http_status).to.equal(503);
@@ -126,21 +110,9 @@ describe('rtb module on real calls', function () {
   it('passes the call to the next best bid when the winner refuses the post, using the operator destination', async () => {
     const refuses = await buyer((r) => (r.kind === 'ping' ? { body: { bid: 20, destination: '+15550002' } } : { status: 409, body: { accepted: false } }));
     const second = await buyer((r) => (r.kind === 'ping' ? { body: { bid: 10, destination: '+15550003' } } : { status: 200, body: '' }));
-    const number = await h.callflow({
-      module: 'rtb',
-      data: {
-        timeout_ms: 1500,
-        buyers: [
-          { name: 'refuses', ping_url: refuses.url },
-          // The operator's destination beats whatever the buyer names.
-          { name: 'second', ping_url: second.url, destination: 'Local/answer-hangup@sim' },
-        ],
-      },
-      children: { _: beep },
-    });
-    const caller = await h.call(number);
-    await caller.waitEnded();
-    const rec = await h.record(caller.peerId);
+    // The operator's destination beats whatever the buyer names.
+    const number = await auction({ timeout_ms: 1500, buyers: buyersOf({ refuses, second: [second, { destination: 'Local/answer-hangup@sim' }] }) });
+    const rec = await callToEnd(number);
     const rtb = rtbOf(rec);
     expect(rtb.posts.map((p) => [p.buyer, p.accepted, p.http_status])).to.deep.equal([
       ['refuses', false, 409],
@@ -153,16 +125,8 @@ describe('rtb module on real calls', function () {
 
   it('takes `_` when the winner cannot be connected (busy destination)', async () => {
     const b = await buyer(() => ({ body: { bid: 3, destination: '+15550004' } }));
-    const number = await h.callflow({
-      module: 'rtb',
-      data: { timeout_ms: 1000, buyers: [{ name: 'busy', ping_url: b.url, destination: 'Local/busy@sim' }] },
-      children: { _: beep },
-    });
-    const caller = await h.call(number);
-    await caller.waitUp();
-    await caller.waitPlayback('PlaybackFinished');
-    await caller.hangup();
-    const rec = await h.record(caller.peerId);
+    const number = await auction({ timeout_ms: 1000, buyers: buyersOf({ busy: [b, { destination: 'Local/busy@sim' }] }) });
+    const rec = await callToBeep(number);
     const rtb = rtbOf(rec);
     expect(rtb.decision).to.deep.include({ result: 'won', winner: 'busy' });
     expect(rtb.connection?.status).to.equal('failed');
@@ -172,12 +136,8 @@ describe('rtb module on real calls', function () {
 
   it('does not dial a Local channel a buyer names (only the operator may)', async () => {
     const b = await buyer(() => ({ body: { bid: 9, destination: 'Local/answer@sim' } }));
-    const number = await h.callflow({ module: 'rtb', data: { timeout_ms: 1000, buyers: [{ name: 'sneaky', ping_url: b.url }] }, children: { _: beep } });
-    const caller = await h.call(number);
-    await caller.waitUp();
-    await caller.waitPlayback('PlaybackFinished');
-    await caller.hangup();
-    const rtb = rtbOf(await h.record(caller.peerId));
+    const number = await auction({ timeout_ms: 1000, buyers: buyersOf({ sneaky: b }) });
+    const rtb = rtbOf(await callToBeep(number));
     expect(rtb.bids[0]).to.deep.include({ status: 'invalid' });
     expect(rtb.decision?.result).to.equal('no_bid');
   });
@@ -187,7 +147,7 @@ describe('rtb module on real calls', function () {
     const number = await h.callflow({
       module: 'answer',
       data: {},
-      children: { _: { module: 'rtb', data: { timeout_ms: 1500, buyers: [{ name: 'flaky', ping_url: b.url }] }, children: { _: beep } } },
+      children: { _: { module: 'rtb', data: { timeout_ms: 1500, buyers: buyersOf({ flaky: b }) }, children: { _: beep } } },
     });
     const caller = await h.call(number);
     await caller.waitUp();
@@ -205,7 +165,7 @@ describe('rtb module on real calls', function () {
 
   it('stops pinging when the caller hangs up during the auction', async () => {
     const b = await buyer(() => ({ delayMs: 5000, body: { bid: 9, destination: '+15550005' } }));
-    const number = await h.callflow({ module: 'rtb', data: { timeout_ms: 8000, buyers: [{ name: 'slow', ping_url: b.url }] }, children: { _: beep } });
+    const number = await auction({ timeout_ms: 8000, buyers: buyersOf({ slow: b }) });
     const caller = await h.call(number);
     await until('ping arrived', () => b.pings().length === 1);
     await caller.hangup();

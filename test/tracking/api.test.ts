@@ -3,35 +3,20 @@
 // extension), and callflow stats from call records through the database's aggregation.
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
+import { apiClient, type ApiClient } from '../helpers/api-client.ts';
 import { EngineHarness } from '../helpers/engine-harness.ts';
 
 describe('call tracking API', function () {
   this.timeout(30_000);
   let h: EngineHarness;
-  let token = '';
-  const api = async (method: string, p: string, data?: unknown) => {
-    const res = await fetch(`${h.baseUrl}/v2/accounts/${h.accountId}${p}`, {
-      method,
-      headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
-      body: data === undefined ? undefined : JSON.stringify({ data }),
-    });
-    return { status: res.status, body: (await res.json()) as { data: any; status: string } };
-  };
-  const ok = async (method: string, p: string, data?: unknown) => {
-    const r = await api(method, p, data);
-    if (r.status >= 300) throw new Error(`${method} ${p}: ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body.data;
-  };
+  let client: ApiClient;
+  const api = (method: string, p: string, data?: unknown) => client.api(method, p, data);
+  const ok = (method: string, p: string, data?: unknown) => client.ok(method, p, data);
   const flow = { module: 'play', data: { id: 'beep' } };
 
   before(async () => {
     h = await EngineHarness.start();
-    const auth = await fetch(`${h.baseUrl}/v2/api_auth`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ data: { api_key: h.app.config.masterApiKey } }),
-    });
-    token = ((await auth.json()) as { auth_token: string }).auth_token;
+    client = await apiClient(h);
   });
   after(async () => h?.stop());
 
@@ -189,7 +174,7 @@ describe('call tracking API', function () {
   it('needs a token and stays inside the account', async () => {
     const res = await fetch(`${h.baseUrl}/v2/accounts/${h.accountId}/number_pools`);
     expect(res.status).to.equal(401);
-    const other = await fetch(`${h.baseUrl}/v2/accounts/${'c'.repeat(32)}/tracking_numbers`, { headers: { 'X-Auth-Token': token } });
+    const other = await fetch(`${h.baseUrl}/v2/accounts/${'c'.repeat(32)}/tracking_numbers`, { headers: { 'X-Auth-Token': client.token } });
     expect(other.status).to.equal(404);
   });
 });

@@ -3,27 +3,17 @@
 // tag_route (tags from a step, from the number and from the API on a live call), and the stats of it all.
 import { expect } from 'chai';
 import type { CallflowNode } from '../../lib/engine/module.ts';
+import { apiClient, type ApiClient } from '../helpers/api-client.ts';
 import { EngineHarness } from '../helpers/engine-harness.ts';
 
 describe('call tracking on real calls', function () {
   this.timeout(30_000);
   let h: EngineHarness;
-  let token = '';
+  let client: ApiClient;
   const beep = (then?: CallflowNode): CallflowNode => ({ module: 'play', data: { id: 'beep' }, ...(then ? { children: { _: then } } : {}) });
 
-  const api = async (method: string, p: string, data?: unknown) => {
-    const res = await fetch(`${h.baseUrl}/v2/accounts/${h.accountId}${p}`, {
-      method,
-      headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
-      body: data === undefined ? undefined : JSON.stringify({ data }),
-    });
-    return { status: res.status, body: (await res.json()) as { data: any } };
-  };
-  const ok = async (method: string, p: string, data?: unknown) => {
-    const r = await api(method, p, data);
-    if (r.status >= 300) throw new Error(`${method} ${p}: ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body.data;
-  };
+  const api = (method: string, p: string, data?: unknown) => client.api(method, p, data);
+  const ok = (method: string, p: string, data?: unknown) => client.ok(method, p, data);
   /** A callflow created over the API (so tracking numbers can be attached to it). */
   const callflow = async (number: string, flow: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
     (await ok('PUT', '/callflows', { name: `cf ${number}`, numbers: [number], flow, ...extra })).id as string;
@@ -39,12 +29,7 @@ describe('call tracking on real calls', function () {
 
   before(async () => {
     h = await EngineHarness.start();
-    const auth = await fetch(`${h.baseUrl}/v2/api_auth`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ data: { api_key: h.app.config.masterApiKey } }),
-    });
-    token = ((await auth.json()) as { auth_token: string }).auth_token;
+    client = await apiClient(h);
   });
   after(async () => h?.stop());
 

@@ -9,6 +9,7 @@ import { accountData } from '../../lib/engine/account-data.ts';
 import { accountPivotSecret, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../lib/pivot/signature.ts';
 import { ATTEMPT_HEADER, DELIVERIES, DELIVERY_HEADER, EVENT_HEADER, loadPostCallSettings, PostCallWebhooks, type WebhookDelivery } from '../../lib/webhooks/post-call.ts';
 import { silentLogger } from '../../lib/log.ts';
+import { apiClient, type ApiClient } from '../helpers/api-client.ts';
 import { EngineHarness } from '../helpers/engine-harness.ts';
 import { until } from '../modules/ringing/helpers.ts';
 
@@ -48,13 +49,10 @@ async function receiver(statuses: number[], delayMs = 0) {
 describe('post-call webhooks', function () {
   this.timeout(30_000);
   let h: EngineHarness;
-  let token: string;
+  let client: ApiClient;
   let secret: string;
   const closers: Array<() => Promise<void>> = [];
-  const api = async (path: string) => {
-    const res = await fetch(`${h.baseUrl}/v2/accounts/${h.accountId}${path}`, { headers: { 'X-Auth-Token': token } });
-    return { status: res.status, body: (await res.json()) as { data: any; next_start_key?: string } };
-  };
+  const api = (path: string) => client.api('GET', path);
   const deliveries = () => h.db.collection<WebhookDelivery>(DELIVERIES);
   const call = async (number: string) => {
     const caller = await h.call(number, { callerId: '"Hook Test" <+15557770001>' });
@@ -64,12 +62,7 @@ describe('post-call webhooks', function () {
 
   before(async () => {
     h = await EngineHarness.start();
-    const auth = await fetch(`${h.baseUrl}/v2/api_auth`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ data: { api_key: h.app.config.masterApiKey } }),
-    });
-    token = ((await auth.json()) as { auth_token: string }).auth_token;
+    client = await apiClient(h);
     secret = await accountPivotSecret(accountData(h.db, h.accountId), h.accountId);
   });
   after(async () => {
@@ -263,16 +256,12 @@ describe('post-call webhooks', function () {
   });
 
   it('rejects a callflow whose post_call_webhooks is malformed (API validation)', async () => {
-    const res = await fetch(`${h.baseUrl}/v2/accounts/${h.accountId}/callflows`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json', 'X-Auth-Token': token },
-      body: JSON.stringify({ data: { numbers: ['+15559990001'], flow: { module: 'answer', data: {} }, post_call_webhooks: [{ url: 'ftp://nope' }] } }),
-    });
+    const res = await client.api('PUT', '/callflows', { numbers: ['+15559990001'], flow: { module: 'answer', data: {} }, post_call_webhooks: [{ url: 'ftp://nope' }] });
     expect(res.status).to.equal(400);
-    const ok = await fetch(`${h.baseUrl}/v2/accounts/${h.accountId}/callflows`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json', 'X-Auth-Token': token },
-      body: JSON.stringify({ data: { numbers: ['+15559990002'], flow: { module: 'answer', data: {} }, post_call_webhooks: [{ url: 'https://hooks.example.com/x', retry_schedule_s: [60, 300, 900] }] } }),
+    const ok = await client.api('PUT', '/callflows', {
+      numbers: ['+15559990002'],
+      flow: { module: 'answer', data: {} },
+      post_call_webhooks: [{ url: 'https://hooks.example.com/x', retry_schedule_s: [60, 300, 900] }],
     });
     expect(ok.status).to.equal(201);
   });

@@ -1,34 +1,17 @@
 // Helpers for the carrier tests: an API client with the master key's token, carriers created through the
 // API (so their trunks are pushed into Asterisk as the product does), and waiting for those trunks.
-import { EngineHarness } from '../../helpers/engine-harness.ts';
+import { apiClient, type ApiClient } from '../../helpers/api-client.ts';
+import type { EngineHarness } from '../../helpers/engine-harness.ts';
 
+/** `api(method, path, data?)` → the response's data (throws on >= 300); `api.raw(...)` → { status, body }. */
 export interface Api {
   (method: string, p: string, data?: unknown): Promise<Record<string, unknown>>;
-  raw(method: string, p: string, data?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
+  raw: ApiClient['api'];
 }
 
 export async function apiFor(h: EngineHarness): Promise<Api> {
-  const auth = await fetch(`${h.baseUrl}/v2/api_auth`, {
-    method: 'PUT',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ data: { api_key: h.app.config.masterApiKey } }),
-  });
-  const token = ((await auth.json()) as { auth_token: string }).auth_token;
-  const raw = async (method: string, p: string, data?: unknown) => {
-    const res = await fetch(`${h.baseUrl}/v2/accounts/${h.accountId}${p}`, {
-      method,
-      headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
-      body: data === undefined ? undefined : JSON.stringify({ data }),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
-  const api = (async (method: string, p: string, data?: unknown) => {
-    const { status, body } = await raw(method, p, data);
-    if (status >= 300) throw new Error(`${method} ${p}: ${status} ${JSON.stringify(body)}`);
-    return body.data as Record<string, unknown>;
-  }) as Api;
-  api.raw = raw;
-  return api;
+  const client = await apiClient(h);
+  return Object.assign((method: string, p: string, data?: unknown) => client.ok(method, p, data), { raw: client.api });
 }
 
 /** The PJSIP object of a trunk, or undefined. */

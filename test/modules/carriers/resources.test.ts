@@ -2,12 +2,10 @@
 // trunks; the dialled number (after the carrier's rule and prefix) reaches the carrier in the Request-URI
 // with the caller's ID in From; busy / no answer / carrier failure take the cause child, a 503 fails over
 // to the next carrier by weight, no carrier → NO_ROUTE_DESTINATION, no child → hang up with the cause.
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
 import { EngineHarness } from '../../helpers/engine-harness.ts';
-import { stackRoot } from '../../helpers/sip-phone.ts';
-import { Sipp } from '../../helpers/sipp.ts';
+import { stackToolAvailable } from '../../helpers/sip-phone.ts';
+import { SippPool } from '../../helpers/sipp.ts';
 import { steps } from '../ringing/helpers.ts';
 import { apiFor, beep, carrier, trunkObject, waitFor, type Api } from './helpers.ts';
 
@@ -15,14 +13,9 @@ describe('carriers: resources / offnet (SIPp as the carrier)', function () {
   this.timeout(30_000);
   let h: EngineHarness;
   let api: Api;
-  const sipps: Sipp[] = [];
+  const sipps = new SippPool();
   const created: string[] = [];
 
-  const sipp = async (b: Parameters<typeof Sipp.start>[0]) => {
-    const s = await Sipp.start(b);
-    sipps.push(s);
-    return s;
-  };
   const addCarrier = async (...args: Parameters<typeof carrier> extends [unknown, unknown, ...infer R] ? R : never) => {
     const id = await carrier(h, api, ...args);
     created.push(id);
@@ -30,18 +23,12 @@ describe('carriers: resources / offnet (SIPp as the carrier)', function () {
   };
 
   before(async function () {
-    let root = '';
-    try {
-      root = stackRoot();
-    } catch {
-      /* no local stack */
-    }
-    if (process.getuid?.() !== 0 || !root || !fs.existsSync(path.join(root, 'usr/bin/sipp'))) this.skip();
+    if (!stackToolAvailable('sipp')) this.skip();
     h = await EngineHarness.start();
     api = await apiFor(h);
   });
   afterEach(async () => {
-    for (const s of sipps.splice(0)) await s.stop();
+    await sipps.stopAll();
     for (const id of created.splice(0)) await api('DELETE', `/resources/${id}`).catch(() => {});
   });
   after(async () => {
@@ -81,7 +68,7 @@ describe('carriers: resources / offnet (SIPp as the carrier)', function () {
   });
 
   it('dials the rule\'s number with the gateway prefix through the carrier, caller ID in From; stop once answered', async () => {
-    const s = await sipp('answer');
+    const s = await sipps.start('answer');
     await addCarrier(s.port, { rules: ['^\\+1(\\d{10})$'] }, { prefix: '9' });
     // The request number itself (no to_did): inbound test calls are routed by exact number.
     await h.callflow({ module: 'resources', data: {} }, { numbers: ['+14155550123'] });
@@ -98,7 +85,7 @@ describe('carriers: resources / offnet (SIPp as the carrier)', function () {
   });
 
   it('busy → USER_BUSY child; without a matching child the call ends with the cause, `_` is not followed', async () => {
-    const s = await sipp('busy');
+    const s = await sipps.start('busy');
     await addCarrier(s.port);
     const withChild = await h.callflow({ module: 'resources', data: { to_did: '+14155550111' }, children: { USER_BUSY: beep } });
     const c1 = await h.call(withChild);
@@ -117,8 +104,8 @@ describe('carriers: resources / offnet (SIPp as the carrier)', function () {
   });
 
   it('a 503 from the cheapest carrier fails over to the next by weight_cost; sip:<code> children are honoured', async () => {
-    const bad = await sipp('unavailable');
-    const good = await sipp('answer');
+    const bad = await sipps.start('unavailable');
+    const good = await sipps.start('answer');
     await addCarrier(good.port, { name: 'second', weight_cost: 20 });
     await addCarrier(bad.port, { name: 'first', weight_cost: 10 });
     const n = await h.callflow({ module: 'resources', data: { to_did: '+442079460000' } });
@@ -141,7 +128,7 @@ describe('carriers: resources / offnet (SIPp as the carrier)', function () {
   });
 
   it('no answer within timeout → NO_ANSWER child (the carrier gets a CANCEL)', async () => {
-    const s = await sipp('noanswer');
+    const s = await sipps.start('noanswer');
     await addCarrier(s.port);
     const n = await h.callflow({ module: 'resources', data: { to_did: '+14155550113', timeout: 2 }, children: { NO_ANSWER: beep } });
     const caller = await h.call(n);
@@ -152,7 +139,7 @@ describe('carriers: resources / offnet (SIPp as the carrier)', function () {
   });
 
   it('no carrier whose rules, flags or caller-ID rules take the call → NO_ROUTE_DESTINATION', async () => {
-    const s = await sipp('answer');
+    const s = await sipps.start('answer');
     await addCarrier(s.port, { rules: ['^\\+44'], flags: ['premium'] });
     const cases = [
       { to_did: '+14155550114' }, // rule does not match
@@ -171,7 +158,7 @@ describe('carriers: resources / offnet (SIPp as the carrier)', function () {
   });
 
   it('offnet dials through the system\'s (master account\'s) carriers; the caller hanging up mid-ring cancels the carrier leg', async () => {
-    const s = await sipp('noanswer');
+    const s = await sipps.start('noanswer');
     await addCarrier(s.port);
     const n = await h.callflow({ module: 'offnet', data: { to_did: '+14155550115' } });
     const caller = await h.call(n);

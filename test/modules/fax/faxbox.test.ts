@@ -2,30 +2,23 @@
 // stored in the inbox under that faxbox and e-mailed to its inbound recipients and owner; the failure
 // branches: an unknown faxbox takes `_`, a failed session (no fax tone) mails inbound_fax_error.
 import { expect } from 'chai';
-import { EngineHarness } from '../../helpers/engine-harness.ts';
+import type { EngineHarness } from '../../helpers/engine-harness.ts';
 import { tiffInfo } from '../../../lib/fax/tiff.ts';
-import { SmtpSink } from '../notify/smtp-sink.ts';
-import { api, apiToken, faxDocument, sendFax } from './kit.ts';
+import type { SmtpSink } from '../notify/smtp-sink.ts';
+import { type FaxEnv, faxDocument, sendFax, startFaxEnv } from './kit.ts';
 
 describe('faxbox on real calls', function () {
   this.timeout(40_000);
+  let env: FaxEnv;
   let h: EngineHarness;
   let smtp: SmtpSink;
-  let call: ReturnType<typeof api>;
-  const saved = process.env.ARIFLOW_SMTP_URL;
+  let call: FaxEnv['call'];
 
   before(async () => {
-    smtp = await SmtpSink.start();
-    process.env.ARIFLOW_SMTP_URL = smtp.url;
-    h = await EngineHarness.start();
-    call = api(h, await apiToken(h));
+    env = await startFaxEnv();
+    ({ h, smtp, call } = env);
   });
-  after(async () => {
-    if (saved === undefined) delete process.env.ARIFLOW_SMTP_URL;
-    else process.env.ARIFLOW_SMTP_URL = saved;
-    await h?.stop();
-    await smtp?.close();
-  });
+  after(async () => env?.stop());
 
   async function createFaxbox(data: Record<string, unknown>): Promise<string> {
     const res = await call('/faxboxes', { method: 'PUT', body: JSON.stringify({ data }) });

@@ -1,9 +1,12 @@
 // Fax test kit: a real fax machine calling ariflow (SendFAX in the ariflow-fax context's `send` extension,
-// sending a TIFF written by tiff-writer.ts into the shared media folder), the API with a token, waits.
+// sending a TIFF written by tiff-writer.ts into the shared media folder), a harness mailing to an SMTP sink
+// with the API (startFaxEnv), waits.
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { EngineHarness } from '../../helpers/engine-harness.ts';
+import { apiClient, type ApiClient } from '../../helpers/api-client.ts';
+import { EngineHarness } from '../../helpers/engine-harness.ts';
+import { SmtpSink } from '../notify/smtp-sink.ts';
 import { bilevelTiff } from './tiff-writer.ts';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -42,16 +45,33 @@ export async function sendFax(h: EngineHarness, number: string, file: string, ca
   };
 }
 
-export async function apiToken(h: EngineHarness): Promise<string> {
-  const res = await fetch(`${h.baseUrl}/v2/api_auth`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ data: { api_key: h.app.config.masterApiKey } }),
-  });
-  return ((await res.json()) as { auth_token: string }).auth_token;
+export interface FaxEnv {
+  h: EngineHarness;
+  /** The mail server of this ariflow (ARIFLOW_SMTP_URL points at it until stop()). */
+  smtp: SmtpSink;
+  /** A raw API request under the account, with a token: `call('/faxes/inbox', { method: 'DELETE' })`. */
+  call: ApiClient['fetch'];
+  stop(): Promise<void>;
 }
 
-export function api(h: EngineHarness, token: string) {
-  return (p: string, init: RequestInit = {}) =>
-    fetch(`${h.baseUrl}/v2/accounts/${h.accountId}${p}`, { ...init, headers: { 'X-Auth-Token': token, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+/** An EngineHarness that mails to an SMTP sink, and the API. stop() restores ARIFLOW_SMTP_URL. */
+export async function startFaxEnv(): Promise<FaxEnv> {
+  const saved = process.env.ARIFLOW_SMTP_URL;
+  const smtp = await SmtpSink.start();
+  let h: EngineHarness | undefined;
+  const stop = async () => {
+    if (saved === undefined) delete process.env.ARIFLOW_SMTP_URL;
+    else process.env.ARIFLOW_SMTP_URL = saved;
+    await h?.stop();
+    await smtp.close();
+  };
+  try {
+    process.env.ARIFLOW_SMTP_URL = smtp.url;
+    h = await EngineHarness.start();
+    const client = await apiClient(h);
+    return { h, smtp, call: client.fetch, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }

@@ -3,30 +3,23 @@
 // e-mails the owner the document; the failure branches: no fax tone (timeout), the caller hanging up mid-fax,
 // an unknown owner.
 import { expect } from 'chai';
-import { EngineHarness } from '../../helpers/engine-harness.ts';
+import type { EngineHarness } from '../../helpers/engine-harness.ts';
 import { tiffInfo } from '../../../lib/fax/tiff.ts';
-import { SmtpSink } from '../notify/smtp-sink.ts';
-import { api, apiToken, faxDocument, sendFax, sleep } from './kit.ts';
+import type { SmtpSink } from '../notify/smtp-sink.ts';
+import { type FaxEnv, faxDocument, sendFax, startFaxEnv, sleep } from './kit.ts';
 
 describe('receive_fax on real calls', function () {
   this.timeout(45_000);
+  let env: FaxEnv;
   let h: EngineHarness;
   let smtp: SmtpSink;
-  let call: ReturnType<typeof api>;
-  const saved = process.env.ARIFLOW_SMTP_URL;
+  let call: FaxEnv['call'];
 
   before(async () => {
-    smtp = await SmtpSink.start();
-    process.env.ARIFLOW_SMTP_URL = smtp.url;
-    h = await EngineHarness.start();
-    call = api(h, await apiToken(h));
+    env = await startFaxEnv();
+    ({ h, smtp, call } = env);
   });
-  after(async () => {
-    if (saved === undefined) delete process.env.ARIFLOW_SMTP_URL;
-    else process.env.ARIFLOW_SMTP_URL = saved;
-    await h?.stop();
-    await smtp?.close();
-  });
+  after(async () => env?.stop());
 
   const faxesOf = (callId: string) => h.db.collection('faxes').find({ call_id: callId }).toArray();
 

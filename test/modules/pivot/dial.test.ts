@@ -2,12 +2,10 @@
 // action request gets DialCallStatus=completed once the callee hangs up; <Number> goes out through the
 // account's carrier (busy → DialCallStatus=busy); no answer within `timeout` without an action runs the
 // next verb; a <Sip> URI that is not one is refused before anything plays.
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
 import { EngineHarness } from '../../helpers/engine-harness.ts';
-import { stackRoot } from '../../helpers/sip-phone.ts';
-import { Sipp } from '../../helpers/sipp.ts';
+import { stackToolAvailable } from '../../helpers/sip-phone.ts';
+import { SippPool } from '../../helpers/sipp.ts';
 import { apiFor, carrier, type Api } from '../carriers/helpers.ts';
 import { PivotServer, xml } from './pivot-server.ts';
 
@@ -16,27 +14,16 @@ describe('pivot: TwiML <Dial> (SIPp as the far end)', function () {
   let h: EngineHarness;
   let api: Api;
   let server: PivotServer;
-  const sipps: Sipp[] = [];
-  const sipp = async (b: Parameters<typeof Sipp.start>[0]) => {
-    const s = await Sipp.start(b);
-    sipps.push(s);
-    return s;
-  };
+  const sipps = new SippPool();
 
   before(async function () {
-    let root = '';
-    try {
-      root = stackRoot();
-    } catch {
-      /* no local stack */
-    }
-    if (process.getuid?.() !== 0 || !root || !fs.existsSync(path.join(root, 'usr/bin/sipp'))) this.skip();
+    if (!stackToolAvailable('sipp')) this.skip();
     h = await EngineHarness.start();
     api = await apiFor(h);
     server = await PivotServer.start();
   });
   afterEach(async () => {
-    for (const s of sipps.splice(0)) await s.stop();
+    await sipps.stopAll();
   });
   after(async () => {
     await server?.close();
@@ -46,7 +33,7 @@ describe('pivot: TwiML <Dial> (SIPp as the far end)', function () {
   const pivotTo = (url: string) => h.callflow({ module: 'pivot', data: { voice_url: url, req_format: 'twiml' }, children: { _: { module: 'play', data: { id: 'beep' } } } });
 
   it('<Sip>: rings the URI with callerId; the action request carries DialCallStatus=completed', async () => {
-    const far = await sipp('answer-hangup');
+    const far = await sipps.start('answer-hangup');
     const done = server.on('/dial/done', xml('<Response><Play>beep</Play></Response>'));
     const url = server.on('/dial/sip', xml(`<Response><Dial action="${done}" method="POST" timeout="10" callerId="+15550001"><Sip>sip:bob@127.0.0.1:${far.port}</Sip></Dial><Say>never</Say></Response>`));
     const caller = await h.call(await pivotTo(url));
@@ -89,7 +76,7 @@ describe('pivot: TwiML <Dial> (SIPp as the far end)', function () {
   });
 
   it('<Number> through the account\'s carrier: busy → DialCallStatus=busy', async () => {
-    const far = await sipp('busy');
+    const far = await sipps.start('busy');
     const id = await carrier(h, api, far.port);
     try {
       const done = server.on('/dial/busy', xml('<Response><Hangup/></Response>'));
@@ -104,7 +91,7 @@ describe('pivot: TwiML <Dial> (SIPp as the far end)', function () {
   });
 
   it('no answer within timeout and no action: the next verb runs', async () => {
-    const far = await sipp('noanswer');
+    const far = await sipps.start('noanswer');
     const url = server.on('/dial/noanswer', xml(`<Response><Dial timeout="2"><Sip>sip:carol@127.0.0.1:${far.port}</Sip></Dial><Play>beep</Play></Response>`));
     const caller = await h.call(await pivotTo(url));
     await caller.waitPlayback('PlaybackFinished', 'sound:beep', 10_000);

@@ -3,12 +3,11 @@
 // before the group timeout → `_`; a single group rings them one at a time, each for its own timeout,
 // skipping one that rejects (busy); a device in do not disturb never rings; busy → USER_BUSY, no answer →
 // NO_ANSWER, an unregistered device → `_`.
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
+import { apiClient, type ApiClient } from '../../helpers/api-client.ts';
 import { EngineHarness } from '../../helpers/engine-harness.ts';
-import { SipPhone, stackRoot, type PhoneEvent } from '../../helpers/sip-phone.ts';
+import { createSipDevice, PhoneBank, sipCredentials } from '../../helpers/phones.ts';
+import { stackToolAvailable, type PhoneEvent, type SipPhone } from '../../helpers/sip-phone.ts';
 import { beep, steps, until } from './helpers.ts';
 
 const noop = { module: 'noop', data: {} };
@@ -20,72 +19,26 @@ describe('ringing: real SIP phones (baresip)', function () {
   // the phone restarted (beforeEach). A real failure fails every time.
   this.retries(2);
   let h: EngineHarness;
-  let token = '';
-  const phones: SipPhone[] = [];
-  const credentials: { username: string; password: string }[] = [];
-  const ids: string[] = [];
-  const names: string[] = [];
+  let client: ApiClient;
+  let bank: PhoneBank;
+  let phones: SipPhone[] = [];
+  let ids: string[] = [];
+  let names: string[] = [];
   let offline = '';
 
-  const api = async (method: string, p: string, data?: unknown) => {
-    const res = await fetch(`${h.baseUrl}/v2/accounts/${h.accountId}${p}`, {
-      method,
-      headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
-      body: data === undefined ? undefined : JSON.stringify({ data }),
-    });
-    const body = (await res.json()) as { data: Record<string, unknown> };
-    if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(body)}`);
-    return body.data;
-  };
-
   before(async function () {
-    let root = '';
-    try {
-      root = stackRoot();
-    } catch {
-      /* no local stack */
-    }
-    if (process.getuid?.() !== 0 || !root || !fs.existsSync(path.join(root, 'usr/bin/baresip'))) this.skip();
+    if (!stackToolAvailable('baresip')) this.skip();
     h = await EngineHarness.start();
-    const auth = await fetch(`${h.baseUrl}/v2/api_auth`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ data: { api_key: h.app.config.masterApiKey } }),
-    });
-    token = ((await auth.json()) as { auth_token: string }).auth_token;
-    const tag = randomBytes(3).toString('hex');
-    for (let i = 0; i < 4; i++) {
-      const username = `rg${tag}${i}`;
-      const password = randomBytes(9).toString('base64url');
-      const created = await api('PUT', '/devices', { name: `phone ${i}`, device_type: 'sip_device', sip: { username, password } });
-      if (i === 3) {
-        offline = String(created.id);
-        continue;
-      }
-      ids.push(String(created.id));
-      names.push(username);
-      credentials.push({ username, password });
-      phones.push(await SipPhone.start({ username, password, answermode: 'manual' }));
-    }
-    await Promise.all(phones.map((p) => p.waitRegistered(5000)));
+    client = await apiClient(h);
+    bank = await PhoneBank.create(client, 3, { prefix: 'rg', name: (i) => `phone ${i}` });
+    ({ phones, ids, usernames: names } = bank);
+    // A fourth device that no phone registers as.
+    offline = await createSipDevice(client, 'phone 3', sipCredentials('rg'));
   });
   // A phone baresip lost (see above) is started again, registered as before.
-  beforeEach(async () => {
-    // A crash follows the rejection or cancel by a few milliseconds at most.
-    await new Promise((r) => setTimeout(r, 200));
-    for (let i = 0; i < phones.length; i++) {
-      const alive = await phones[i].command('reginfo', undefined, 1000).then(
-        () => true,
-        () => false,
-      );
-      if (alive) continue;
-      await phones[i].stop().catch(() => {});
-      phones[i] = await SipPhone.start({ ...credentials[i], answermode: 'manual' });
-      await phones[i].waitRegistered(5000);
-    }
-  });
+  beforeEach(async () => bank.restartLost());
   after(async () => {
-    for (const p of phones) await p.stop().catch(() => {});
+    await bank?.stop();
     await h?.stop();
   });
 
@@ -215,7 +168,7 @@ describe('ringing: real SIP phones (baresip)', function () {
   });
 
   it('a device in do not disturb never rings: its call takes `_`', async () => {
-    await api('PATCH', `/devices/${ids[2]}`, { do_not_disturb: { enabled: true } });
+    await client.ok('PATCH', `/devices/${ids[2]}`, { do_not_disturb: { enabled: true } });
     try {
       const from = marks();
       const number = await h.callflow({ module: 'device', data: { id: ids[2] }, children: { _: beep } });
@@ -231,7 +184,7 @@ describe('ringing: real SIP phones (baresip)', function () {
       expect(eventsOf(phones[2], from[2], 'CALL_INCOMING')).to.deep.equal([]);
       expect(eventsOf(phones[0], from[0], 'CALL_INCOMING')).to.have.length(1);
     } finally {
-      await api('PATCH', `/devices/${ids[2]}`, { do_not_disturb: { enabled: false } });
+      await client.ok('PATCH', `/devices/${ids[2]}`, { do_not_disturb: { enabled: false } });
     }
   });
 });
