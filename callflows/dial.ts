@@ -35,7 +35,7 @@ const recipient = {
 
 const definition: ModuleDefinition = {
   name: 'dial',
-  summary: 'Call-tracking Dial: ring phones/SIP recipients (direct, multi_ring, round_robin); answered → stop or post_call, else cause child or `_`.',
+  summary: 'Call-tracking Dial: ring phones/SIP recipients (direct, multi_ring, round_robin); answered → stop or post_call (for the caller or the recipient), else cause child or `_`.',
   schema: moduleData(
     {
       connection: {
@@ -61,7 +61,18 @@ const definition: ModuleDefinition = {
         ],
         description: 'Heard by the recipient alone before connecting: {say: text} (TTS) or {play: media}.',
       },
-      post_call: { ...docId, description: 'Callflow run for the caller when the recipient hangs up first.' },
+      post_call: {
+        ...docId,
+        description:
+          'Callflow run after the conversation: for the caller (post_call_for caller) when the recipient hangs up or presses post_call_key; for the recipient (post_call_for recipient; the callflow needs a number) when the caller hangs up or the recipient presses post_call_key.',
+      },
+      post_call_key: { type: 'string', pattern: '^[0-9*#]$', description: 'Key the recipient presses during the conversation to leave it and start the post-call flow.' },
+      post_call_for: {
+        type: 'string',
+        enum: ['caller', 'recipient'],
+        default: 'caller',
+        description: 'caller: a survey for the caller (WhatConverts); recipient: a disposition menu for the recipient, whose line stays up.',
+      },
       ringback: mediaRef,
     },
     ['recipients'],
@@ -88,6 +99,9 @@ const definition: ModuleDefinition = {
     if (prompt) settings.screenPrompt = prompt;
     const postCall = text(data.post_call);
     if (postCall) settings.postCall = postCall;
+    const postCallKey = text(data.post_call_key);
+    if (postCallKey) settings.postCallKey = postCallKey;
+    if (data.post_call_for === 'recipient') settings.postCallFor = 'recipient';
     const ringback = text(data.ringback);
     if (ringback) settings.ringback = ringback;
     return runDialStep(ctx, settings);

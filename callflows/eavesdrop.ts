@@ -3,7 +3,7 @@
 import { stop, type ModuleDefinition } from '../lib/engine/module.ts';
 import { refuse } from '../lib/crosscall/pickup.ts';
 import { approved, resolveTarget } from '../lib/crosscall/targets.ts';
-import type { EavesdropMode } from '../lib/callcontrol/port.ts';
+import { EAVESDROP_MODES, startMode } from '../lib/crosscall/eavesdrop.ts';
 import { approvalFields, docId, moduleData } from './schema-parts.ts';
 
 const definition: ModuleDefinition = {
@@ -13,9 +13,10 @@ const definition: ModuleDefinition = {
     device_id: docId,
     user_id: docId,
     ...approvalFields,
-    // ariflow: Kazoo starts every eavesdrop listening and switches by DTMF on the media server; here the
-    // mode is chosen by the node (a `*` code per mode).
-    mode: { type: 'string', enum: ['listen', 'whisper', 'full'], default: 'listen', description: 'listen; whisper: the target device hears the eavesdropper; full: both parties do (barge).' },
+    // ariflow: Kazoo always starts listening; `mode` is the starting mode. While eavesdropping the digits
+    // switch it as on Kazoo's media server: 0 listen, 1 whisper to the other party, 2 whisper to the
+    // target, 3 full (three-way).
+    mode: { type: 'string', enum: [...EAVESDROP_MODES], default: 'listen', description: 'Starting mode. listen; whisper: the target device hears the eavesdropper; whisper_other: the other party does; full: both do (barge). DTMF 0/1/2/3 switch listen/whisper_other/whisper/full.' },
   }),
   children: [],
   implemented: true,
@@ -24,10 +25,10 @@ const definition: ModuleDefinition = {
     if ((await approved(ctx, data)) !== true) return refuse(ctx, 'eavesdrop-no_channels', 'not permitted');
     const target = await resolveTarget(ctx, { device_id: data.device_id, user_id: data.user_id });
     if (!target || !target.deviceIds.length) return refuse(ctx, 'pickup-no_users', 'no target devices');
-    const mode = (['listen', 'whisper', 'full'].includes(String(data.mode)) ? data.mode : 'listen') as EavesdropMode;
+    const mode = startMode(data.mode);
     const result = await ctx.call.eavesdrop(target, mode);
     if (result.status === 'none') return refuse(ctx, 'pickup-no_channels', 'no active call');
-    return stop(`eavesdropped (${mode})`);
+    return stop(`eavesdropped (${(result.modes?.length ? result.modes : [mode]).join(' → ')})`);
   },
 };
 

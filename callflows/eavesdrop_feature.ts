@@ -3,6 +3,7 @@
 import type { ModuleDefinition } from '../lib/engine/module.ts';
 import { refuse } from '../lib/crosscall/pickup.ts';
 import { approved, callingDevice, featureTarget, inGroup, resolveTarget } from '../lib/crosscall/targets.ts';
+import { EAVESDROP_MODES } from '../lib/crosscall/eavesdrop.ts';
 import { approvalFields, docId, moduleData } from './schema-parts.ts';
 
 const definition: ModuleDefinition = {
@@ -11,7 +12,7 @@ const definition: ModuleDefinition = {
   schema: moduleData({
     group_id: { ...docId, description: 'If set, the target must be a member of this group.' },
     ...approvalFields,
-    mode: { type: 'string', enum: ['listen', 'whisper', 'full'], default: 'listen', description: 'ariflow: passed to the eavesdrop node.' },
+    mode: { type: 'string', enum: [...EAVESDROP_MODES], default: 'listen', description: 'ariflow: the starting mode, passed to the eavesdrop node (DTMF 0/1/2/3 switch it).' },
   }),
   children: [],
   implemented: true,

@@ -1,7 +1,8 @@
 // Parks the call in a slot, retrieves a parked call, or does either (auto / valet).
 // Kazoo: cf_park, module name `park`.
 import { child, next, stop, type CallContext, type ModuleDefinition, type Outcome } from '../lib/engine/module.ts';
-import { deviceByEndpoint, firstFreeSlot, parkerEndpoint, slotOf, slotTimers, writeSlot } from '../lib/crosscall/parking.ts';
+import { deviceByEndpoint, firstFreeSlot, parkedState, parkerEndpoint, slotDevice, slotOf, slotPresenceId, slotTimers, writeSlot } from '../lib/crosscall/parking.ts';
+import type { DeviceState } from '../lib/callcontrol/port.ts';
 import { text } from '../lib/legs/documents.ts';
 import { callerSide, Directory } from '../lib/legs/load.ts';
 import { legsForDevices, ringLegs } from '../lib/ringing/ring.ts';
@@ -41,12 +42,32 @@ async function park(ctx: CallContext, data: Record<string, unknown>, given: stri
   );
   const timers = slotTimers(data, slot);
   ctx.attributes.parked_slot = slot;
-  const entry = { call_id: ctx.call.id, slot, parked_at: new Date().toISOString(), caller_id_number: ctx.call.callerId.number, caller_id_name: ctx.call.callerId.name, ...(parker ? { ringback_id: String(parker._id) } : {}) };
+  const account = await ctx.data.get<{ realm?: unknown }>('accounts', ctx.accountId);
+  const presence = slotPresenceId(data, slot, ctx.call.dialed, ctx.captureGroup, text(account?.realm));
+  // The slot's BLF lamp (a `Stasis:` device state: it can be reset after the parked call hung up).
+  const lamp = (state: DeviceState) =>
+    presence ? ctx.call.setDeviceState(slotDevice(presence), state).catch((err: Error) => ctx.logger.warn({ err: err.message, presence }, 'park slot lamp not updated')) : undefined;
+  const entry = {
+    call_id: ctx.call.id,
+    slot,
+    parked_at: new Date().toISOString(),
+    caller_id_number: ctx.call.callerId.number,
+    caller_id_name: ctx.call.callerId.name,
+    ...(presence ? { presence_id: presence } : {}),
+    ...(parker ? { ringback_id: String(parker._id) } : {}),
+  };
+  let lit = false;
   try {
     await writeSlot(ctx, slot, { ...entry, status: 'parked' });
+    await lamp(parkedState(data, slot));
+    lit = true;
     for (;;) {
       // Retrieved: the slot is free at once (the conversation goes on outside it).
-      const freed = () => void writeSlot(ctx, slot, undefined).catch(() => {});
+      const freed = () => {
+        lit = false;
+        void writeSlot(ctx, slot, undefined).catch(() => {});
+        void lamp('NOT_INUSE');
+      };
       if ((await parking.wait(timers.ringbackMs, freed)) === 'retrieved') return stop(`retrieved from slot ${slot}`);
       // Kazoo: without a parker to ring back the call just stays parked.
       if (!parker) continue;
@@ -63,6 +84,8 @@ async function park(ctx: CallContext, data: Record<string, unknown>, given: stri
       await writeSlot(ctx, slot, { ...entry, status: 'parked' });
     }
   } finally {
+    // The lamp first: once the slot is left another call may take it (and light it).
+    if (lit) await lamp('NOT_INUSE');
     parking.leave();
     await writeSlot(ctx, slot, undefined).catch((err: Error) => ctx.logger.warn({ err: err.message }, 'clearing a parking slot failed'));
   }
@@ -89,9 +112,9 @@ const definition: ModuleDefinition = {
     },
     default_ringback_timeout: { type: 'integer', minimum: 0, default: 120000, description: 'ms' },
     default_callback_timeout: { type: 'integer', minimum: 0, default: 30000, description: 'ms' },
-    default_presence_type: { ...presenceType, default: 'early' },
-    presence_id: { type: 'string' },
-    custom_presence_id: { type: 'boolean', default: false },
+    default_presence_type: { ...presenceType, default: 'early', description: 'BLF lamp of an occupied slot: early = ringing, confirmed = in use, terminated = idle.' },
+    presence_id: { type: 'string', description: 'With custom_presence_id: the BLF identity of the slot (device state Stasis:<id>@<realm>).' },
+    custom_presence_id: { type: 'boolean', default: false, description: 'Use presence_id; else <number dialled without the slot><slot>@<realm>.' },
     max_slot_number: { type: 'integer', minimum: 1 },
   }),
   children: ['*', 'MAX_SLOT_EXCEEDED'],

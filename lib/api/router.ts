@@ -35,6 +35,7 @@ import { registerTransferRoutes } from './routes/transfer.ts';
 import { registerWebhookDeliveryRoutes } from './routes/webhook-deliveries.ts';
 import { registerFaxRoutes } from './routes/faxes.ts';
 import { registerTrackingRoutes } from './routes/tracking.ts';
+import { registerParkingRoutes } from './routes/parking.ts';
 
 export interface ApiDeps {
   store: Pick<Store, 'db'>;
@@ -118,6 +119,7 @@ export function createApiRouter(deps: ApiDeps): Router<ApiState> & ApiRouterExtr
   registerWebhookDeliveryRoutes(router, services);
   registerFaxRoutes(router, services);
   registerTrackingRoutes(router, services);
+  registerParkingRoutes(router, services);
   registerDocumentRoutes(router, services);
 
   // Anything else under /v2: OPTIONS lists the methods of a known path, a known path with another

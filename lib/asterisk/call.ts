@@ -535,7 +535,8 @@ export class AriCall implements CallControl {
   }
 
   setDeviceState(name: string, state: DeviceState): Promise<void> {
-    if (this.ended) return Promise.reject(this.gone());
+    // `Stasis:` states need no channel: they may be set after hangup (a park slot freed by the parked call leaving).
+    if (this.ended && !name.startsWith('Stasis:')) return Promise.reject(this.gone());
     return setDeviceState(this.host.rest, name, state, this.id);
   }
 
@@ -603,9 +604,16 @@ export class AriCall implements CallControl {
     return takeover.pickup(this, target, opts);
   }
 
-  eavesdrop(target: CallTarget, mode: EavesdropMode): Promise<{ status: 'none' | 'ended' }> {
+  eavesdrop(target: CallTarget, mode: EavesdropMode): Promise<{ status: 'none' | 'ended'; modes?: EavesdropMode[] }> {
     if (this.ended) return Promise.reject(this.gone());
-    return takeover.eavesdrop(this, this.takeoverHost(), target, mode);
+    // The eavesdropper's DTMF switches the mode (takeover.ts); it owns the digits while it eavesdrops.
+    const digits = (fn: (digit: string) => void) => {
+      this.digitHook = fn;
+      return () => {
+        if (this.digitHook === fn) this.digitHook = undefined;
+      };
+    };
+    return takeover.eavesdrop(this, this.takeoverHost(), target, mode, digits);
   }
 
   activity(target: CallTarget): { ringing: number; answered: number } {

@@ -4,17 +4,25 @@
 // member hears nothing (mute `out`). While in, the member's keys are the conference's controls (mute,
 // deaf-mute, leave). The registry below is plain data (ids, flags, dates) so that a later version can
 // store it and re-adopt conferences after a restart; the live hooks are kept apart from it.
+// Waiting for a moderator (ConferenceJoin.waitForModerator): a member who joins while it must wait is a
+// member of the conference (counted, listed with `waiting`) but stays out of the bridge and hears music on
+// hold; a moderator joining moves every waiting member into the bridge. `first` (Kazoo wait_for_moderator =
+// FreeSWITCH's wait-mod flag, cleared for good by the first moderator): once a moderator has been in, members
+// join directly and the conference goes on after the last moderator left. `always` (require_moderator): when
+// the last moderator leaves, the members still in go back on hold until a moderator returns.
 import { randomUUID } from 'node:crypto';
 import { CallGoneError, type ConferenceJoin, type ConferenceJoinResult } from '../callcontrol/port.ts';
 import type { Logger } from '../log.ts';
-import type { AriEvent } from './ari-types.ts';
 import type { AriRest } from './rest.ts';
+import type { SessionCaller } from './session.ts';
 
 export interface ConferenceMember {
   channelId: string;
   moderator: boolean;
   muted: boolean;
   deaf: boolean;
+  /** On hold, out of the bridge, until a moderator joins. */
+  waiting: boolean;
   joinedAt: string;
 }
 
@@ -25,24 +33,20 @@ export interface ConferenceState {
   bridgeId: string;
   createdAt: string;
   members: Record<string, ConferenceMember>;
+  /** A moderator has been in (ends the `first` kind of waiting for good). */
+  moderatorJoined: boolean;
 }
 
-/** What a conference needs from the joining call (AriCall). */
-export interface ConferenceCaller {
-  readonly id: string;
-  readonly signal: AbortSignal;
-  readonly log: Logger;
-  isAnswered(): boolean;
-  answer(): Promise<void>;
-  /** Routes the caller's own channel events here (its keys) while set. */
-  setTap(tap: ((event: AriEvent) => void) | undefined): void;
-}
+/** What a conference needs from the joining call (AriCall): its keys come through setTap while in. */
+export type ConferenceCaller = SessionCaller;
 
 const conferences = new Map<string, ConferenceState>();
 /** Bridges being created, by key: callers joining at the same moment share one. */
 const creating = new Map<string, Promise<ConferenceState>>();
 /** Members counted before their join finished (the max_participants check must not race). */
 const joining = new Map<string, number>();
+/** Per member channel: its hold / bridge moves, one after another (a release must not overtake a hold). */
+const moves = new Map<string, Promise<void>>();
 
 /** The conferences running in this process (copies). */
 export function listConferences(): ConferenceState[] {
@@ -69,7 +73,7 @@ async function bridgeFor(rest: AriRest, req: ConferenceJoin): Promise<Conference
         c.bridges.create({ type: 'mixing,dtmf_events', bridgeId, name: `conf-${req.name ?? req.key}`.slice(0, 64) } as Parameters<typeof c.bridges.create>[0]),
       )
       .then(() => {
-        const state: ConferenceState = { key: req.key, bridgeId, createdAt: new Date().toISOString(), members: {}, ...(req.name ? { name: req.name } : {}) };
+        const state: ConferenceState = { key: req.key, bridgeId, createdAt: new Date().toISOString(), members: {}, moderatorJoined: false, ...(req.name ? { name: req.name } : {}) };
         conferences.set(req.key, state);
         return state;
       })
@@ -96,6 +100,60 @@ async function setMute(rest: AriRest, channelId: string, direction: 'in' | 'out'
   else await rest.call('channels.unmute', (c) => c.channels.unmute({ channelId, direction }), channelId);
 }
 
+/** Whether a member joining now must wait for a moderator. */
+function mustWait(state: ConferenceState, req: ConferenceJoin): boolean {
+  if (req.moderator || !req.waitForModerator) return false;
+  if (Object.values(state.members).some((m) => m.moderator)) return false;
+  return req.waitForModerator === 'always' || !state.moderatorJoined;
+}
+
+/** Runs `step` after the member's earlier moves (hold, into the bridge, out of it). */
+function move(channelId: string, step: () => Promise<void>): Promise<void> {
+  const run = (moves.get(channelId) ?? Promise.resolve()).then(step);
+  const settled = run.catch(() => {});
+  moves.set(channelId, settled);
+  void settled.then(() => {
+    if (moves.get(channelId) === settled) moves.delete(channelId);
+  });
+  return run;
+}
+
+async function hold(rest: AriRest, channelId: string, mohClass: string | undefined): Promise<void> {
+  await rest.call('channels.startMoh (conference wait)', (c) => c.channels.startMoh(mohClass ? { channelId, mohClass } : { channelId }), channelId);
+}
+
+async function intoBridge(rest: AriRest, bridgeId: string, channelId: string, fromHold: boolean): Promise<void> {
+  if (fromHold) await rest.call('channels.stopMoh (conference wait)', (c) => c.channels.stopMoh({ channelId }), channelId).catch(() => {});
+  await rest.call('bridges.addChannel (conference)', (c) => c.bridges.addChannel({ bridgeId, channel: channelId }), channelId);
+}
+
+/** A moderator is in: every waiting member joins the bridge. */
+function releaseWaiting(rest: AriRest, state: ConferenceState, log: Logger): void {
+  for (const m of Object.values(state.members)) {
+    if (!m.waiting) continue;
+    m.waiting = false;
+    log.info({ conference: state.key, member: m.channelId }, 'moderator in: waiting member joins');
+    move(m.channelId, () => intoBridge(rest, state.bridgeId, m.channelId, true)).catch((err: Error) => {
+      if (!(err instanceof CallGoneError)) log.warn({ err: err.message, member: m.channelId }, 'moving a waiting member in failed');
+    });
+  }
+}
+
+/** The last moderator left a conference that requires one: the members go back on hold. */
+function holdMembers(rest: AriRest, state: ConferenceState, mohClass: string | undefined, log: Logger): void {
+  for (const m of Object.values(state.members)) {
+    if (m.waiting || m.moderator) continue;
+    m.waiting = true;
+    log.info({ conference: state.key, member: m.channelId }, 'no moderator left: member waits');
+    move(m.channelId, async () => {
+      await rest.call('bridges.removeChannel (conference wait)', (c) => c.bridges.removeChannel({ bridgeId: state.bridgeId, channel: m.channelId }), m.channelId);
+      await hold(rest, m.channelId, mohClass);
+    }).catch((err: Error) => {
+      if (!(err instanceof CallGoneError)) log.warn({ err: err.message, member: m.channelId }, 'putting a member on hold failed');
+    });
+  }
+}
+
 /** Joins `caller` to the conference `req.key` (see CallControl.joinConference). */
 export async function joinConference(caller: ConferenceCaller, rest: AriRest, req: ConferenceJoin): Promise<ConferenceJoinResult> {
   if (caller.signal.aborted) throw new CallGoneError(caller.id);
@@ -104,13 +162,21 @@ export async function joinConference(caller: ConferenceCaller, rest: AriRest, re
   if (max > 0 && already >= max) return { status: 'full', participants: already };
   joining.set(req.key, (joining.get(req.key) ?? 0) + 1);
   let state: ConferenceState;
+  let member: ConferenceMember | undefined;
   try {
     if (!caller.isAnswered()) await caller.answer();
     state = await bridgeFor(rest, req);
     if (req.muted) await setMute(rest, caller.id, 'in', true);
     if (req.deaf) await setMute(rest, caller.id, 'out', true);
-    await rest.call('bridges.addChannel (conference)', (c) => c.bridges.addChannel({ bridgeId: state.bridgeId, channel: caller.id }), caller.id);
+    // Decided and registered at once: a moderator joining from now on sees this member (and releases it).
+    const waiting = mustWait(state, req);
+    member = { channelId: caller.id, moderator: req.moderator, muted: req.muted, deaf: req.deaf, waiting, joinedAt: new Date().toISOString() };
+    state.members[caller.id] = member;
+    const bridgeId = state.bridgeId;
+    await move(caller.id, () => (waiting ? hold(rest, caller.id, req.mohClass) : intoBridge(rest, bridgeId, caller.id, false)));
   } catch (err) {
+    const current = conferences.get(req.key);
+    if (member && current?.members[caller.id] === member) delete current.members[caller.id];
     await releaseIfEmpty(rest, req.key, caller.log, 1);
     throw err;
   } finally {
@@ -118,31 +184,37 @@ export async function joinConference(caller: ConferenceCaller, rest: AriRest, re
     if (n > 0) joining.set(req.key, n);
     else joining.delete(req.key);
   }
-  const member: ConferenceMember = { channelId: caller.id, moderator: req.moderator, muted: req.muted, deaf: req.deaf, joinedAt: new Date().toISOString() };
-  state.members[caller.id] = member;
   const count = Object.keys(state.members).length;
-  caller.log.info({ conference: req.key, bridge: state.bridgeId, moderator: req.moderator, participants: count }, 'joined conference');
-  playToBridge(rest, state.bridgeId, req.entryTone, caller.log);
+  caller.log.info({ conference: req.key, bridge: state.bridgeId, moderator: req.moderator, waiting: member.waiting, participants: count }, 'joined conference');
+  if (member.waiting) caller.log.info({ conference: req.key }, 'conference member waits for a moderator');
+  else playToBridge(rest, state.bridgeId, req.entryTone, caller.log);
+  if (req.moderator) {
+    state.moderatorJoined = true;
+    releaseWaiting(rest, state, caller.log);
+  }
 
   // From here the conference owns the call: its keys and its leaving.
   const controls = req.controls ?? {};
+  const self = member;
   caller.setTap((e) => {
     if (e.type !== 'ChannelDtmfReceived' || !e.digit) return;
     const action = controls[e.digit];
-    if (action) void control(caller, rest, req, member, action);
+    if (action) void control(caller, rest, req, self, action);
   });
   const leave = () => {
     caller.setTap(undefined);
     const current = conferences.get(req.key);
-    if (!current || current.members[caller.id] !== member) return;
+    if (!current || current.members[caller.id] !== self) return;
     delete current.members[caller.id];
-    caller.log.info({ conference: req.key, left: Object.keys(current.members).length }, 'left conference');
-    if (Object.keys(current.members).length) playToBridge(rest, current.bridgeId, req.exitTone, caller.log);
+    const left = Object.values(current.members);
+    caller.log.info({ conference: req.key, left: left.length }, 'left conference');
+    if (left.some((m) => !m.waiting) && !self.waiting) playToBridge(rest, current.bridgeId, req.exitTone, caller.log);
+    if (self.moderator && req.waitForModerator === 'always' && !left.some((m) => m.moderator)) holdMembers(rest, current, req.mohClass, caller.log);
     void releaseIfEmpty(rest, req.key, caller.log);
   };
   if (caller.signal.aborted) leave();
   else caller.signal.addEventListener('abort', leave, { once: true });
-  return { status: 'joined', bridgeId: state.bridgeId, participants: count };
+  return { status: 'joined', bridgeId: state.bridgeId, participants: count, ...(self.waiting ? { waiting: true } : {}) };
 }
 
 async function control(caller: ConferenceCaller, rest: AriRest, req: ConferenceJoin, member: ConferenceMember, action: string): Promise<void> {

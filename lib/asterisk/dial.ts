@@ -11,32 +11,15 @@ import {
   type DialOptions,
   type DialResult,
 } from '../callcontrol/port.ts';
-import type { Logger } from '../log.ts';
 import { activeCalls, type Taken, type Taker } from './active-calls.ts';
 import { AriRequestError } from './ari-errors.ts';
 import type { AriEvent } from './ari-types.ts';
 import { causeName } from './hangup-causes.ts';
-import type { AriRest } from './rest.ts';
+import { markInApp, untilInApp, type SessionCaller, type SessionHost } from './session.ts';
 
-/** What a dial needs from the connection. */
-export interface DialHost {
-  readonly rest: AriRest;
-  /** The Stasis app the legs are created into. */
-  readonly app: string;
-  reserveChannelId(handler: (event: AriEvent) => void): string;
-  releaseChannel(id: string): void;
-}
-
-/** The calling side (AriCall). */
-export interface DialCaller {
-  readonly id: string;
-  readonly signal: AbortSignal;
-  readonly log: Logger;
-  isAnswered(): boolean;
-  answer(): Promise<void>;
-  /** Routes the caller's own channel events here while set (the ringback playback's end). */
-  setTap(tap: ((event: AriEvent) => void) | undefined): void;
-}
+/** What a dial needs from the connection, and the calling side (AriCall): shared with page.ts / conference.ts. */
+export type DialHost = SessionHost;
+export type DialCaller = SessionCaller;
 
 /** FreeSWITCH's cause for a user with no registration (Kazoo flows may have a child for it). */
 export const NOT_REGISTERED = 'USER_NOT_REGISTERED';
@@ -150,6 +133,8 @@ interface Side {
   ended: boolean;
   own: boolean;
   hangup(): void;
+  /** The dialled leg itself (not a taker): the side DialOptions.legEndDigits / handOffLeg apply to. */
+  leg?: LegRun;
 }
 
 /** A conversation in progress; a side may be replaced by a taker (intercept, move). */
@@ -158,6 +143,8 @@ interface Conversation {
   a: Side;
   b: Side;
   wake(): void;
+  /** The legEndDigits key the leg pressed: the conversation ends. */
+  legDigit?: string;
 }
 
 class DialSession {
@@ -225,7 +212,7 @@ class DialSession {
         if (leg.gone) resolve();
         else leg.onGone = resolve;
       });
-      const side: Side = { id: leg.channelId!, gone: legGone, ended: false, own: true, hangup: () => this.hangupLeg(leg, 16) };
+      const side: Side = { id: leg.channelId!, gone: legGone, ended: false, own: true, hangup: () => this.hangupLeg(leg, 16), leg };
       return await this.bridge(side, leg.spec.id, leg.spec.endpoint);
     } finally {
       clearTimeout(this.overall);
@@ -289,16 +276,7 @@ class DialSession {
       return;
     }
     leg.created = true;
-    if (!leg.inApp && leg.state === 'creating' && this.ringing) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, host.rest.timeoutMs);
-        leg.onInApp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      leg.onInApp = undefined;
-    }
+    if (!leg.inApp && leg.state === 'creating' && this.ringing) await untilInApp(leg, host.rest.timeoutMs);
     if (leg.state !== 'creating') return void this.hangupLeg(leg, 16); // failed by its events meanwhile
     if (!this.ringing) return this.cancel(leg, 16);
     leg.state = 'ringing';
@@ -321,9 +299,7 @@ class DialSession {
     if (leg.channelId !== channelId) return;
     switch (e.type) {
       case 'StasisStart':
-        leg.inApp = true;
-        leg.onInApp?.();
-        return;
+        return markInApp(leg);
       case 'Dial':
         switch (e.dialstatus) {
           case 'ANSWER':
@@ -351,6 +327,7 @@ class DialSession {
         return;
       case 'ChannelDtmfReceived':
         if (leg.state === 'confirming' && e.digit === leg.spec.confirm?.digit) this.confirmed(leg);
+        else if (leg.state === 'won' && e.digit) this.legDigit(leg, e.digit);
         return;
       case 'PlaybackFinished':
         if (leg.state === 'confirming' && e.playback?.id === leg.playbackId) {
@@ -564,6 +541,7 @@ class DialSession {
     for (const side of [a, b]) void side.gone.then(() => (side.ended = true));
     const bridgeId = randomUUID();
     let bridgeMade = false;
+    let handedOff: string | undefined;
     let conv: Conversation | undefined;
     try {
       await Promise.all([
@@ -583,7 +561,7 @@ class DialSession {
         conv = { bridgeId, a, b, wake: () => wake() };
         this.conversation = conv;
         activeCalls.bridged(caller.id, bridgeId, { channelId: b.id, legId, endpoint, ...(legId.includes(':') || endpoint === 'pickup' ? {} : { deviceId: legId }) });
-        while (!conv.a.ended && !conv.b.ended) {
+        while (!conv.a.ended && !conv.b.ended && !conv.legDigit) {
           await Promise.race([conv.a.gone, conv.b.gone, woken]);
           woken = new Promise<void>((r) => (wake = r));
         }
@@ -593,10 +571,61 @@ class DialSession {
     } finally {
       this.conversation = undefined;
       const sides = conv ? [conv.a, conv.b] : [a, b];
-      for (const side of sides) if (side.own && !side.ended) side.hangup();
+      const why = conv?.legDigit ? 'leg_digit' : conv?.a.ended ? 'caller_hangup' : undefined;
+      const keep = why && this.opts.handOffLeg?.on.includes(why) ? sides.find((s) => s.leg && !s.ended) : undefined;
+      for (const side of sides) if (side.own && !side.ended && side !== keep) side.hangup();
       if (bridgeMade) await host.rest.call('bridges.destroy', (c) => c.bridges.destroy({ bridgeId })).catch(() => {});
+      if (keep?.leg) handedOff = await this.handOff(keep.leg);
     }
-    return { status: 'answered', leg: legId, endpoint, answeredAt };
+    const endedBy = conv?.legDigit ? 'leg_digit' : conv ? (conv.a.ended ? 'caller' : 'leg') : undefined;
+    return {
+      status: 'answered',
+      leg: legId,
+      endpoint,
+      answeredAt,
+      ...(endedBy ? { endedBy } : {}),
+      ...(conv?.legDigit ? { digit: conv.legDigit } : {}),
+      ...(handedOff ? { handedOff } : {}),
+    };
+  }
+
+  /** A legEndDigits key from the bridged leg ends the conversation. */
+  private legDigit(leg: LegRun, digit: string): void {
+    const conv = this.conversation;
+    if (!conv || conv.legDigit || conv.b.leg !== leg || !this.opts.legEndDigits?.includes(digit)) return;
+    this.caller.log.info({ leg: leg.spec.id, digit }, 'leg pressed an end key');
+    conv.legDigit = digit;
+    conv.wake();
+  }
+
+  /**
+   * DialOptions.handOffLeg: the answered leg leaves this session (its events stop coming here) and re-enters the
+   * app as a new inbound call (ARI move with the Stasis arguments of `inbound,<exten>,<account>`). Undefined
+   * (and the leg hung up) when it could not be moved.
+   */
+  private async handOff(leg: LegRun): Promise<string | undefined> {
+    const ho = this.opts.handOffLeg!;
+    const { host } = this;
+    const channelId = leg.channelId!;
+    try {
+      if (ho.callerId) {
+        for (const [variable, value] of [['CALLERID(num)', ho.callerId.number], ['CALLERID(name)', ho.callerId.name]]) {
+          await host.rest.call('channels.setChannelVar (hand off)', (c) => c.channels.setChannelVar({ channelId, variable, value }), channelId);
+        }
+      }
+      activeCalls.legEnded(this.caller.id, channelId);
+      host.releaseChannel(channelId);
+      // channels.move (Asterisk 16+) is in ARI but not in ari-client's typings.
+      const params = { channelId, app: host.app, appArgs: `inbound,${ho.exten},${ho.accountId}` };
+      await host.rest.call('channels.move (hand off)', (c) => (c.channels as unknown as { move(p: typeof params): Promise<void> }).move(params), channelId);
+      this.caller.log.info({ leg: leg.spec.id, channel: channelId, exten: ho.exten }, 'leg handed off as a new call');
+      return channelId;
+    } catch (err) {
+      this.caller.log.warn({ leg: leg.spec.id, err: (err as Error).message }, 'handing the leg off failed');
+      leg.hungUp = true;
+      host.rest.call('channels.hangup (hand off)', (c) => c.channels.hangup({ channelId }), channelId).catch(() => {});
+      return undefined;
+    }
   }
 
   // ---- taken over by another call (lib/asterisk/takeover.ts) ----

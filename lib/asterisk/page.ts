@@ -7,8 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { CallGoneError, type DialLeg, type PageOptions, type PageResult } from '../callcontrol/port.ts';
 import type { AriEvent } from './ari-types.ts';
-import { channelEndpoint, legVariables, pickFailure, type DialCaller, type DialHost } from './dial.ts';
+import { channelEndpoint, legVariables, pickFailure } from './dial.ts';
 import { causeName } from './hangup-causes.ts';
+import { markInApp, untilInApp, type SessionCaller, type SessionHost } from './session.ts';
 
 interface PageLeg {
   spec: DialLeg;
@@ -18,7 +19,7 @@ interface PageLeg {
   cause?: string;
   gone: boolean;
   hungUp: boolean;
-  /** Its StasisStart came (it may come before channels.create answers). */
+  /** Its StasisStart came (it may come before channels.create answers): session.ts untilInApp. */
   inApp?: boolean;
   onInApp?: () => void;
 }
@@ -37,8 +38,8 @@ class PageSession {
   private ringStarted = false;
 
   constructor(
-    private readonly caller: DialCaller,
-    private readonly host: DialHost,
+    private readonly caller: SessionCaller,
+    private readonly host: SessionHost,
     legs: DialLeg[],
     private readonly opts: PageOptions,
   ) {
@@ -118,16 +119,7 @@ class PageSession {
       return;
     }
     leg.created = true;
-    if (leg.state === 'starting' && !leg.gone && !leg.inApp) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, host.rest.timeoutMs);
-        leg.onInApp = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      leg.onInApp = undefined;
-    }
+    if (leg.state === 'starting' && !leg.gone && !leg.inApp) await untilInApp(leg, host.rest.timeoutMs);
     if (leg.state !== 'starting' || this.ended || !this.ringing) return this.failLeg(leg, leg.cause ?? 'NORMAL_CLEARING');
     leg.state = 'ringing';
     caller.log.debug({ leg: leg.spec.id, endpoint, channel: channelId }, 'page leg ringing');
@@ -141,9 +133,7 @@ class PageSession {
   private onLegEvent(leg: PageLeg, e: AriEvent): void {
     switch (e.type) {
       case 'StasisStart':
-        leg.inApp = true;
-        leg.onInApp?.();
-        return;
+        return markInApp(leg);
       case 'Dial':
         if (e.dialstatus === 'ANSWER') return void this.answered(leg);
         if (e.dialstatus === 'BUSY') return this.failLeg(leg, 'USER_BUSY');
@@ -235,6 +225,6 @@ class PageSession {
 }
 
 /** Runs one page for `caller` (see CallControl.page). */
-export function runPage(caller: DialCaller, host: DialHost, legs: DialLeg[], opts: PageOptions): Promise<PageResult> {
+export function runPage(caller: SessionCaller, host: SessionHost, legs: DialLeg[], opts: PageOptions): Promise<PageResult> {
   return new PageSession(caller, host, legs, opts).run();
 }

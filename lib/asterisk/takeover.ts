@@ -9,6 +9,7 @@ import { activeCalls, type Taken, type Taker } from './active-calls.ts';
 import type { AriEvent } from './ari-types.ts';
 import { channelEndpoint, legVariables } from './dial.ts';
 import type { AriRest } from './rest.ts';
+import { modeForDigit, whisperOf } from '../crosscall/eavesdrop.ts';
 
 /** The call doing the taking (AriCall). */
 export interface TakingCall {
@@ -69,53 +70,128 @@ export function activity(self: { id: string }, target: CallTarget): { ringing: n
   return out;
 }
 
-const WHISPER: Record<EavesdropMode, 'none' | 'out' | 'both'> = { listen: 'none', whisper: 'out', full: 'both' };
+interface Snoop {
+  id: string;
+  mode: EavesdropMode;
+  /** Resolves when the snoop channel has ended (its target channel hung up, or we hung it up). */
+  gone: Promise<void>;
+  ended: boolean;
+}
 
-/** See CallControl.eavesdrop. */
-export async function eavesdrop(self: TakingCall, host: TakeoverHost, target: CallTarget, mode: EavesdropMode): Promise<{ status: 'none' | 'ended' }> {
+/** A snoop on `channelId` (spy both, whisper as `mode` wants), once it has entered the app; undefined if it could not. */
+async function startSnoop(host: TakeoverHost, channelId: string, mode: EavesdropMode): Promise<Snoop | undefined> {
+  const { rest } = host;
+  let inApp!: () => void;
+  let snoopGone!: () => void;
+  const entered = new Promise<void>((resolve) => (inApp = resolve));
+  const gone = new Promise<void>((resolve) => (snoopGone = resolve));
+  const snoop: Snoop = { id: '', mode, gone, ended: false };
+  snoop.id = host.reserveChannelId((e) => {
+    if (e.type === 'StasisStart') inApp();
+    else if (e.type === 'StasisEnd' || e.type === 'ChannelDestroyed') {
+      snoop.ended = true;
+      snoopGone();
+    }
+  });
+  try {
+    await rest.call(
+      'channels.snoopChannelWithId (eavesdrop)',
+      (c) => c.channels.snoopChannelWithId({ channelId, snoopId: snoop.id, spy: 'both', whisper: whisperOf(mode), app: host.app, appArgs: 'eavesdrop' }),
+      channelId,
+    );
+  } catch (err) {
+    host.releaseChannel(snoop.id);
+    throw err;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), rest.timeoutMs)));
+  const ok = await Promise.race([entered.then(() => 'in' as const), gone.then(() => 'gone' as const), late]).finally(() => clearTimeout(timer));
+  if (ok === 'in') return snoop;
+  await stopSnoop(host, snoop);
+  return undefined;
+}
+
+async function stopSnoop(host: TakeoverHost, snoop: Snoop): Promise<void> {
+  if (snoop.ended) return;
+  await host.rest.call('channels.hangup (snoop)', (c) => c.channels.hangup({ channelId: snoop.id })).catch(() => host.releaseChannel(snoop.id));
+}
+
+/**
+ * See CallControl.eavesdrop. A snoop's whisper direction is fixed when it is made: a mode switch (the
+ * eavesdropper's DTMF, through `digits`) adds a new snoop to the bridge, then hangs the old one up.
+ */
+export async function eavesdrop(
+  self: TakingCall,
+  host: TakeoverHost,
+  target: CallTarget,
+  mode: EavesdropMode,
+  digits?: (onDigit: (digit: string) => void) => () => void,
+): Promise<{ status: 'none' | 'ended'; modes?: EavesdropMode[] }> {
   const chan = activeCalls.channelsOf(target).find((c) => c.state === 'answered' && c.callId !== self.id && c.channelId !== self.id);
   if (!chan) return { status: 'none' };
   if (!self.isAnswered()) await self.answer();
   const { rest } = host;
-  let inApp!: () => void;
-  let snoopGone!: () => void;
-  let snoopEnded = false;
-  const entered = new Promise<void>((resolve) => (inApp = resolve));
-  const gone = new Promise<void>((resolve) => (snoopGone = resolve));
-  const snoopId = host.reserveChannelId((e) => {
-    if (e.type === 'StasisStart') inApp();
-    else if (e.type === 'StasisEnd' || e.type === 'ChannelDestroyed') {
-      snoopEnded = true;
-      snoopGone();
-    }
-  });
   const bridgeId = randomUUID();
   let bridgeMade = false;
+  let current: Snoop | undefined;
+  const modes: EavesdropMode[] = [];
+  let wanted = mode;
+  let kick!: () => void;
+  let kicked = new Promise<void>((resolve) => (kick = resolve));
+  const unsubscribe = digits?.((d) => {
+    const m = modeForDigit(d);
+    if (m && m !== wanted) {
+      wanted = m;
+      kick();
+    }
+  });
   try {
-    // spy both: the eavesdropper hears both parties; whisper `out`: what it says goes to the target's phone.
-    await rest.call(
-      'channels.snoopChannelWithId (eavesdrop)',
-      (c) => c.channels.snoopChannelWithId({ channelId: chan.channelId, snoopId, spy: 'both', whisper: WHISPER[mode], app: host.app, appArgs: 'eavesdrop' }),
-      chan.channelId,
-    );
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), rest.timeoutMs)));
-    const ok = await Promise.race([entered.then(() => 'in' as const), gone.then(() => 'gone' as const), late]).finally(() => clearTimeout(timer));
-    if (ok !== 'in') return { status: 'none' };
-    await rest.call('bridges.create (eavesdrop)', (c) => c.bridges.create({ type: 'mixing', bridgeId } as Parameters<typeof c.bridges.create>[0]));
+    try {
+      current = await startSnoop(host, chan.channelId, mode);
+    } catch (err) {
+      // The target's call ended before the snoop was made.
+      if (err instanceof CallGoneError && !self.signal.aborted) return { status: 'none' };
+      throw err;
+    }
+    if (!current) return { status: 'none' };
+    let live: Snoop = current;
+    modes.push(mode);
+    await rest.call('bridges.create (eavesdrop)', (c) => c.bridges.create({ type: 'mixing,dtmf_events', bridgeId } as Parameters<typeof c.bridges.create>[0]));
     bridgeMade = true;
-    await rest.call('bridges.addChannel (eavesdrop)', (c) => c.bridges.addChannel({ bridgeId, channel: [self.id, snoopId] }));
-    self.log.info({ target: chan.channelId, mode, snoop: snoopId }, 'eavesdropping');
-    await Promise.race([self.waitForHangup(), gone]);
-    return { status: 'ended' };
+    await rest.call('bridges.addChannel (eavesdrop)', (c) => c.bridges.addChannel({ bridgeId, channel: [self.id, live.id] }));
+    self.log.info({ target: chan.channelId, mode, snoop: live.id }, 'eavesdropping');
+    const selfGone = self.waitForHangup().then(
+      () => 'over' as const,
+      () => 'over' as const,
+    );
+    for (;;) {
+      const why = await Promise.race([selfGone, live.gone.then(() => 'over' as const), kicked.then(() => 'switch' as const)]);
+      if (why === 'over') break;
+      kicked = new Promise<void>((resolve) => (kick = resolve));
+      const next = wanted;
+      if (next === live.mode) continue;
+      const fresh: Snoop | undefined = await startSnoop(host, chan.channelId, next).catch(() => undefined);
+      // The target's call is gone: so is the eavesdrop.
+      if (!fresh) break;
+      try {
+        await rest.call('bridges.addChannel (eavesdrop)', (c) => c.bridges.addChannel({ bridgeId, channel: [fresh.id] }));
+      } catch (err) {
+        await stopSnoop(host, fresh);
+        throw err;
+      }
+      const old = live;
+      current = live = fresh;
+      await stopSnoop(host, old);
+      modes.push(next);
+      self.log.info({ target: chan.channelId, mode: next, snoop: fresh.id }, 'eavesdrop mode changed');
+    }
+    return { status: 'ended', modes };
   } catch (err) {
-    // The target's call ended before the snoop was made.
-    if (err instanceof CallGoneError && !self.signal.aborted) return { status: 'none' };
+    if (err instanceof CallGoneError && self.signal.aborted) return { status: 'ended', modes };
     throw err;
   } finally {
-    if (!snoopEnded) {
-      await rest.call('channels.hangup (snoop)', (c) => c.channels.hangup({ channelId: snoopId })).catch(() => host.releaseChannel(snoopId));
-    }
+    unsubscribe?.();
+    if (current) await stopSnoop(host, current);
     if (bridgeMade) await rest.call('bridges.destroy (eavesdrop)', (c) => c.bridges.destroy({ bridgeId })).catch(() => {});
   }
 }

@@ -152,7 +152,8 @@ export interface CallControl {
   setMessageWaiting(mailbox: string, counts: MessageCounts): Promise<void>;
   /**
    * Publishes the state of a custom device (e.g. a BLF lamp for manual_presence): `Custom:<name>` (what dialplan
-   * hints watch; set through this call's channel, so only while the call is up) or `Stasis:<name>` (ARI's own).
+   * hints watch; set through this call's channel, so only while the call is up) or `Stasis:<name>` (ARI's own;
+   * works after hangup too).
    */
   setDeviceState(name: string, state: DeviceState): Promise<void>;
   /** The PJSIP endpoints (device SIP user names) among `endpoints` that have a call now (call waiting). */
@@ -205,10 +206,12 @@ export interface CallControl {
   pickup(target: CallTarget, opts?: { answered?: boolean; ringing?: boolean }): Promise<TakeResult>;
   /**
    * Listens to the active call of `target` (a snoop on its device's channel, bridged with this call):
-   * `listen` hears both parties, `whisper` is also heard by the target device, `full` by both parties.
+   * `listen` hears both parties, `whisper` is also heard by the target device, `whisper_other` by the other
+   * party only, `full` by both parties. `mode` is the starting mode; the eavesdropper's DTMF switches it
+   * (lib/crosscall/eavesdrop.ts EAVESDROP_DIGITS); `modes` lists the modes used, in order.
    * Resolves when this call or the target's call ends; `none` at once when the target has no active call.
    */
-  eavesdrop(target: CallTarget, mode: EavesdropMode): Promise<{ status: 'none' | 'ended' }>;
+  eavesdrop(target: CallTarget, mode: EavesdropMode): Promise<{ status: 'none' | 'ended'; modes?: EavesdropMode[] }>;
   /** How many calls of `target`'s devices ring / are answered now (this call excluded). */
   activity(target: CallTarget): { ringing: number; answered: number };
   /** Claims a parking slot for this call; undefined when another call holds it. */
@@ -273,11 +276,34 @@ export interface DialOptions {
   ringback?: 'ring' | 'moh' | { media: string[] };
   /** The first leg that rejects (busy, declined) ends the dial with its cause. */
   failOnSingleReject?: boolean;
+  /**
+   * Keys the answered leg may press while bridged (e.g. `*`): the first ends the conversation at once (result
+   * `endedBy: 'leg_digit'`); the caller stays in the call, the leg is hung up unless handOffLeg takes it.
+   */
+  legEndDigits?: string[];
+  /**
+   * Instead of hanging the answered leg up when the conversation ends `on` one of these ways (the caller hung
+   * up; the leg pressed a legEndDigits key), hand it to ariflow as a new answered call to `exten` in account
+   * `accountId`, showing `callerId` (result `handedOff`: the new call's id; that call has its own record).
+   */
+  handOffLeg?: { exten: string; accountId: string; on: ('caller_hangup' | 'leg_digit')[]; callerId?: CallerId };
 }
 
 export type DialResult =
   /** A leg answered and was bridged with the caller; the bridge has ended. */
-  | { status: 'answered'; leg: string; endpoint: string; answeredAt: Date; /** The ringing call was picked up by this call (its id). */ takenBy?: string }
+  | {
+      status: 'answered';
+      leg: string;
+      endpoint: string;
+      answeredAt: Date;
+      /** The ringing call was picked up by this call (its id). */
+      takenBy?: string;
+      /** How the conversation ended: the caller or the leg hung up, or the leg pressed a legEndDigits key (`digit`). */
+      endedBy?: 'caller' | 'leg' | 'leg_digit';
+      digit?: string;
+      /** The leg was handed over as a new call (DialOptions.handOffLeg): its id. */
+      handedOff?: string;
+    }
   /** No leg answered. `cause` is a Kazoo hangup cause name; `sipCode` the matching SIP response, when known. */
   | { status: 'failed'; cause: string; sipCode?: number };
 
@@ -339,10 +365,18 @@ export interface ConferenceJoin {
   controls?: Record<string, ConferenceControl>;
   /** Played to the caller alone when a control changes its state. */
   controlMedia?: Partial<Record<'muted' | 'unmuted' | 'deaf' | 'undeaf', string[]>>;
+  /**
+   * Members (not moderators) wait on hold, out of the conference, while no moderator is in: `first` until the
+   * first moderator has joined (Kazoo wait_for_moderator), `always` whenever none is in (require_moderator).
+   */
+  waitForModerator?: 'first' | 'always';
+  /** Music on hold class for waiting members (absent: Asterisk's default). */
+  mohClass?: string;
 }
 
 export type ConferenceJoinResult =
-  | { status: 'joined'; bridgeId: string; participants: number }
+  /** `waiting`: the member is on hold until a moderator joins. */
+  | { status: 'joined'; bridgeId: string; participants: number; waiting?: boolean }
   | { status: 'full'; participants: number };
 
 export interface PageOptions {
@@ -367,7 +401,7 @@ export interface CallTarget {
 
 export type TakeResult = { status: 'none' } | { status: 'taken'; callId: string; side: 'caller' | 'callee'; wasRinging: boolean };
 
-export type EavesdropMode = 'listen' | 'whisper' | 'full';
+export type EavesdropMode = 'listen' | 'whisper' | 'whisper_other' | 'full';
 
 /** A parking slot: `lot` scopes the slot numbers (the account id). */
 export interface ParkSlot {

@@ -10,7 +10,9 @@ import {
   DEFAULT_CONTROLS,
   DEFAULT_ENTRY_TONE,
   DEFAULT_EXIT_TONE,
+  fullMedia,
   MAX_ATTEMPTS,
+  moderatorWait,
   needsPin,
   numberMatch,
   participantSettings,
@@ -39,15 +41,22 @@ interface Found {
   role?: Role;
 }
 
-async function prompt(ctx: CallContext, ref: string, terminators?: string[]): Promise<void> {
+/** Any key: Kazoo's prompts stop at a key press (kapps_call_command:play's default terminators). */
+const ANY_KEY = [...'0123456789*#'];
+
+/**
+ * A prompt a key interrupts. The key stays buffered and counts as the first key of the next entry (a
+ * caller who knows the PIN need not sit through conf-bad_pin); FreeSWITCH would swallow it.
+ */
+async function prompt(ctx: CallContext, ref: string): Promise<void> {
   const media = await ctx.media.resolve(ref, ctx.language);
-  if (media.length) await ctx.call.play(media, { terminators, language: ctx.language });
+  if (media.length) await ctx.call.play(media, { terminators: ANY_KEY, language: ctx.language });
 }
 
 async function ask(ctx: CallContext, ref: string): Promise<string> {
   const media = await ctx.media.resolve(ref, ctx.language);
   // Keys pressed during the prompt count (the prompt stops at the first one).
-  if (media.length) await ctx.call.play(media, { terminators: [...'0123456789*#'], language: ctx.language });
+  if (media.length) await ctx.call.play(media, { terminators: ANY_KEY, language: ctx.language });
   const got = await ctx.call.collectDigits(COLLECT);
   return got.digits;
 }
@@ -124,6 +133,7 @@ export async function runConference(ctx: CallContext, data: ConferenceData): Pro
   ]);
   const max = typeof doc.max_participants === 'number' ? doc.max_participants : Number(doc.max_participants) || 0;
   const name = typeof doc.name === 'string' ? doc.name : undefined;
+  const wait = moderatorWait(doc);
   const joined = await ctx.call.joinConference({
     key: found.key,
     ...(name ? { name } : {}),
@@ -135,8 +145,10 @@ export async function runConference(ctx: CallContext, data: ConferenceData): Pro
     exitTone,
     controls: DEFAULT_CONTROLS,
     controlMedia: { muted, unmuted },
+    ...(wait ? { waitForModerator: wait } : {}),
   });
-  if (joined.status === 'full') return failed(ctx, `conference full (${joined.participants})`, 'conf-max_participants');
-  ctx.attributes.conference = { key: found.key, role, bridge: joined.bridgeId };
-  return { kind: 'release', reason: `joined ${name ?? found.key} as ${role} (${joined.participants} in)` };
+  if (joined.status === 'full') return failed(ctx, `conference full (${joined.participants})`, fullMedia(doc));
+  ctx.attributes.conference = { key: found.key, role, bridge: joined.bridgeId, ...(joined.waiting ? { waiting: true } : {}) };
+  const waiting = joined.waiting ? ', waiting for a moderator' : '';
+  return { kind: 'release', reason: `joined ${name ?? found.key} as ${role} (${joined.participants} in${waiting})` };
 }

@@ -70,3 +70,22 @@ export function toneRef(moduleValue: unknown, docValue: unknown, fallback: strin
   if (v === true || v === 'true') return fallback;
   return typeof v === 'string' && v.trim() ? v.trim() : fallback;
 }
+
+/**
+ * How members wait for a moderator. wait_for_moderator (Kazoo turns it into FreeSWITCH's `wait-mod` flag):
+ * members wait until the first moderator joins; after that the conference runs on its own, also after the
+ * last moderator left. require_moderator: Kazoo stores it but hands nothing of it to the media server; a
+ * conference that requires a moderator is read here as one that only runs while a moderator is in — members
+ * wait before the first one and again after the last one left (it wins over wait_for_moderator).
+ */
+export function moderatorWait(doc: Doc): 'first' | 'always' | undefined {
+  if (doc.require_moderator === true || doc.require_moderator === 'true') return 'always';
+  if (doc.wait_for_moderator === true || doc.wait_for_moderator === 'true') return 'first';
+  return undefined;
+}
+
+/** What a caller refused by max_participants hears: the document's max_members_media, else Kazoo's prompt. */
+export function fullMedia(doc: Doc): string {
+  const own = doc.max_members_media;
+  return typeof own === 'string' && own.trim() ? own.trim() : 'conf-max_participants';
+}

@@ -1,6 +1,8 @@
 // Parking slots (Kazoo cf_park): which slot a park takes, the per-slot timers, who parked the call (rung back
 // on timeout), and the account's `parked_calls` document that shows the slots (Kazoo keeps one too).
+import type { DeviceState } from '../callcontrol/port.ts';
 import type { CallContext } from '../engine/module.ts';
+import { presenceId } from '../features/settings.ts';
 import { int, obj, text, type Doc } from '../legs/documents.ts';
 
 /** Kazoo's first automatically allocated slot. */
@@ -64,4 +66,28 @@ export async function writeSlot(ctx: CallContext, slot: string, entry: Record<st
 export function slotOf(data: Record<string, unknown>, capture: string | undefined): string | undefined {
   const s = text(data.slot) ?? capture;
   return s && /^[0-9A-Za-z*#+_-]{1,32}$/.test(s) ? s : undefined;
+}
+
+/**
+ * The BLF identity of a slot (Kazoo: "`<request user><slot>` or presence_id"): the slot's own
+ * `slots.<slot>.presence_id`, else with `custom_presence_id` the node's `presence_id`, else the number
+ * dialled without the captured slot, followed by the slot (`*3` + `101`: a BLF key on `*3101` both watches
+ * slot 101 and, pressed, retrieves it). Without `@realm` the account's realm is added; undefined when unusable.
+ */
+export function slotPresenceId(data: Record<string, unknown>, slot: string, dialed: string, capture: string | undefined, realm: string | undefined): string | undefined {
+  const own = text(obj(obj(data.slots)?.[slot])?.presence_id);
+  const custom = data.custom_presence_id === true ? text(data.presence_id) : undefined;
+  const prefix = capture && dialed.endsWith(capture) ? dialed.slice(0, dialed.length - capture.length) : dialed;
+  return presenceId(own ?? custom ?? `${prefix}${slot}`, realm);
+}
+
+/** The lamp of an occupied slot: its `presence_type`, else `default_presence_type` (Kazoo: early = ringing). */
+export function parkedState(data: Record<string, unknown>, slot: string): DeviceState {
+  const type = text(obj(obj(data.slots)?.[slot])?.presence_type) ?? text(data.default_presence_type) ?? 'early';
+  return type === 'confirmed' ? 'INUSE' : type === 'terminated' ? 'NOT_INUSE' : 'RINGING';
+}
+
+/** The Asterisk device a slot's lamp is (hints watch it: `exten => *3101,hint,Stasis:*3101@realm`). */
+export function slotDevice(presence: string): string {
+  return `Stasis:${presence}`;
 }

@@ -1,7 +1,10 @@
 // One `dial` step on a call: the recipients' legs (devices through lib/ringing's leg builder, numbers and
 // URIs through routes.ts), screening, whisper, extension digits and the caller ID they show, the ringing
 // (lib/ringing ringLegs), what the call record says about it, and the outcome: answered → the post-call flow
-// if the recipient hung up first, else stop; not answered → the cause child, `sip:<code>`, else `_`.
+// for the caller if the recipient hung up or pressed the post-call key, else stop; not answered → the cause
+// child, `sip:<code>`, else `_`. With post_call_for `recipient` the post-call flow is the recipient's instead (a
+// disposition menu): when the caller hangs up or the recipient presses the key, the recipient's line is handed
+// to ariflow as a new call to the post-call callflow's number (CallControl.dial's handOffLeg), with its own record.
 import type { DialLeg, DialOptions, LegCallerId } from '../callcontrol/port.ts';
 import { next, stop, type CallContext, type CallflowNode, type Outcome } from '../engine/module.ts';
 import { CONFIRM_TIMEOUT_MS } from '../legs/build.ts';
@@ -32,8 +35,16 @@ export interface DialSettings {
   screenTimeoutSec: number;
   callerId: 'caller' | 'tracking_number';
   whisper?: { say: string; voice?: string; language?: string } | { play: string };
-  /** Callflow id run for the caller when the recipient hangs up first. */
+  /** Callflow id run after the conversation (see postCallFor). */
   postCall?: string;
+  /** Key the recipient presses during the conversation to leave it and start the post-call flow. */
+  postCallKey?: string;
+  /**
+   * `caller` (default; WhatConverts' survey): the caller goes on to the post-call flow when the recipient hangs up
+   * or presses the key. `recipient` (a disposition menu): the recipient's line runs it when the caller hangs up
+   * or the recipient presses the key (the caller is then hung up).
+   */
+  postCallFor?: 'caller' | 'recipient';
   /** Media reference the caller hears instead of ringing. */
   ringback?: string;
 }
@@ -45,6 +56,10 @@ export interface DialRecord {
   answered_by?: string;
   /** Who ended the conversation (answered calls). */
   ended_by?: 'caller' | 'recipient';
+  /** The post-call key the recipient pressed to end it. */
+  recipient_key?: string;
+  /** The recipient's post-call flow (post_call_for recipient): the new call that runs it, or why none. */
+  post_call?: { for: 'recipient'; call_id?: string; error?: string };
   cause?: string;
   not_rung?: Skipped[];
 }
@@ -76,6 +91,13 @@ async function recipientLegs(ctx: CallContext, dir: Directory, r: Recipient, tim
   const route = r.type === 'phone' ? await phoneLeg(ctx, label, r.number) : uriLeg(r.uri);
   if (!route) return { legs: [], skipped: [{ id: label, reason: 'no_route' }] };
   return { legs: [{ ...route, id: label, timeoutSec, callerId: caller.callerId }], skipped: [] };
+}
+
+/** The number the recipient's post-call callflow is reached at (the leg enters it as a call to that number). */
+async function recipientFlowNumber(ctx: CallContext, callflowId: string): Promise<string | undefined> {
+  const doc = await ctx.data.get<{ numbers?: unknown }>('callflows', callflowId);
+  const numbers = Array.isArray(doc?.numbers) ? doc.numbers.filter((n): n is string => typeof n === 'string' && n.length > 0) : [];
+  return numbers[0];
 }
 
 export async function runDialStep(ctx: CallContext, s: DialSettings): Promise<Outcome> {
@@ -130,6 +152,16 @@ export async function runDialStep(ctx: CallContext, s: DialSettings): Promise<Ou
     timeoutSec: rounds * (s.timeoutSec + (s.screen || whisper.length ? SCREEN_ALLOWANCE_S : 0)),
     ringback: media.length ? { media } : 'ring',
   };
+  if (s.postCall && s.postCallKey) opts.legEndDigits = [s.postCallKey];
+  if (s.postCall && s.postCallFor === 'recipient') {
+    const exten = await recipientFlowNumber(ctx, s.postCall);
+    if (exten) {
+      opts.handOffLeg = { exten, accountId: ctx.accountId, on: s.postCallKey ? ['caller_hangup', 'leg_digit'] : ['caller_hangup'], callerId: ctx.call.callerId };
+    } else {
+      record.post_call = { for: 'recipient', error: `post-call callflow ${s.postCall} not found or has no number` };
+      ctx.logger.warn({ callflow: s.postCall }, 'dial: the recipient post-call callflow needs a number');
+    }
+  }
   const result = await ringLegs(ctx, legs, opts);
   if (result.status !== 'answered') {
     record.cause = result.cause;
@@ -141,6 +173,13 @@ export async function runDialStep(ctx: CallContext, s: DialSettings): Promise<Ou
   // dial() resolves once either side left the bridge: a caller still here was left by the recipient.
   const callerLeft = ctx.call.signal.aborted;
   record.ended_by = callerLeft ? 'caller' : 'recipient';
+  if (result.endedBy === 'leg_digit' && result.digit) record.recipient_key = result.digit;
+  if (s.postCallFor === 'recipient') {
+    if (result.handedOff) record.post_call = { for: 'recipient', call_id: result.handedOff };
+    else if (opts.handOffLeg && (callerLeft || result.endedBy === 'leg_digit')) record.post_call = { for: 'recipient', error: 'the recipient could not be handed over' };
+    // The caller's side is done either way (hung up, or left by a recipient who went on to the post-call flow).
+    return stop(`answered by ${answeredBy}${result.handedOff ? `; recipient's post-call callflow ${s.postCall}` : ''}`);
+  }
   if (callerLeft || !s.postCall) return stop(`answered by ${answeredBy}`);
   const doc = await ctx.data.get<Record<string, unknown>>('callflows', s.postCall);
   const flow: CallflowNode | undefined = doc ? flowOfCallflow(doc) : undefined;

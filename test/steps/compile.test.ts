@@ -16,6 +16,11 @@ describe('steps: compiling a step list into a tree', () => {
     ['forward device with extension', { type: 'forward', data: { device_id: 'd1', extension: '12' } }, { module: 'dial', data: { recipients: [{ type: 'sip', device_id: 'd1', extension: '12' }], connection: 'direct' } }],
     ['forward uri', { type: 'forward', data: { uri: 'sip:a@b.c' } }, { module: 'dial', data: { recipients: [{ type: 'sip', uri: 'sip:a@b.c' }], connection: 'direct' } }],
     ['forward recipients kept', { type: 'forward', data: { recipients: [phone('+1555')] } }, { module: 'dial', data: { recipients: [phone('+1555')], connection: 'direct' } }],
+    [
+      'forward with a post-call flow for the recipient',
+      { type: 'forward', data: { number: '+1555', post_call: 'cf1', post_call_key: '*', post_call_for: 'recipient' } },
+      { module: 'dial', data: { post_call: 'cf1', post_call_key: '*', post_call_for: 'recipient', recipients: [phone('+1555')], connection: 'direct' } },
+    ],
     ['multi_ring → dial multi_ring', { type: 'multi_ring', data: { recipients: [phone('+1555')], screen: true } }, { module: 'dial', data: { recipients: [phone('+1555')], screen: true, connection: 'multi_ring' } }],
     ['round_robin → dial round_robin', { type: 'round_robin', data: { recipients: [] } }, { module: 'dial', data: { recipients: [], connection: 'round_robin' } }],
     ['voicemail → voicemail', { type: 'voicemail', data: { id: 'box' } }, { module: 'voicemail', data: { id: 'box' } }],

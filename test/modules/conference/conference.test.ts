@@ -1,9 +1,12 @@
 // Conferences on real calls (Local callers of the ARI driver): two callers share one bridge, the last to
 // leave destroys it; member / moderator PINs; wrong PIN three times → `_`; a missing conference whose number
-// is never given → `_`; join muted and the 0 key; max participants; conference_feature by capture group.
+// is never given → `_`; join muted and the 0 key; max participants; conference_feature by capture group;
+// wait_for_moderator / require_moderator (members on hold outside the bridge until a moderator is in).
+// Failure prompts are cut short by the caller's keys (Kazoo's prompts stop at a key), paced by playback events.
 import { expect } from 'chai';
 import { getConference, listConferences } from '../../../lib/asterisk/conference.ts';
 import { EngineHarness } from '../../helpers/engine-harness.ts';
+import type { SimCaller } from '../../helpers/ari-driver.ts';
 import { beep, steps, until } from '../ringing/helpers.ts';
 
 describe('conference modules (real calls)', function () {
@@ -19,16 +22,27 @@ describe('conference modules (real calls)', function () {
   const quiet = { welcome_prompt: { play: false }, play_entry_tone: 'beep', play_exit_tone: 'beep' };
   const key = (id: string) => `${h.accountId}:id:${id}`;
   const bridges = async () => (await h.driver.rest<{ id: string; channels: string[] }[]>('GET', '/bridges'));
+  /** How many playbacks of `media` started on the caller's channel so far. */
+  const plays = (c: SimCaller, media: string) => c.events().filter((e) => e.type === 'PlaybackStarted' && e.playback?.media_uri === media).length;
+  /** Waits for the n-th playback of `media`. */
+  const started = (c: SimCaller, media: string, n: number) => until(`${media} #${n}`, () => plays(c, media) >= n, 10_000);
+  const bridgeChannels = async (conf: string) => {
+    const id = getConference(key(conf))?.bridgeId;
+    return id ? (await h.driver.rest<{ channels: string[] }>('GET', `/bridges/${id}`)).channels : [];
+  };
+  const waiting = (conf: string, c: SimCaller) => getConference(key(conf))?.members[c.peerId]?.waiting;
 
   it('two callers join the same conference bridge; the last one leaving destroys it', async () => {
     const conf = await h.doc('conferences', { name: 'weekly', member: { play_entry_prompt: false } });
     const number = await h.callflow({ module: 'conference', data: { id: conf, ...quiet }, children: { _: beep } });
     const a = await h.call(number);
     const b = await h.call(number);
-    await until('both in', () => Object.keys(getConference(key(conf))?.members ?? {}).length === 2);
+    // A member is listed as soon as it joins; it is in the bridge a moment later.
+    await until('both in', async () => Object.keys(getConference(key(conf))?.members ?? {}).length === 2 && (await bridgeChannels(conf)).length === 2);
     const state = getConference(key(conf))!;
     const bridge = (await bridges()).find((x) => x.id === state.bridgeId)!;
     expect(bridge.channels).to.have.members([a.peerId, b.peerId]);
+    expect(Object.values(state.members).map((m) => m.waiting)).to.deep.equal([false, false]);
     await a.hangup();
     await until('one left', () => Object.keys(getConference(key(conf))?.members ?? {}).length === 1);
     await b.hangup();
@@ -62,10 +76,16 @@ describe('conference modules (real calls)', function () {
     const conf = await h.doc('conferences', { name: 'locked', member: { pins: ['1111'] } });
     const number = await h.callflow({ module: 'conference', data: { id: conf, ...quiet }, children: { _: beep } });
     const c = await h.call(number);
-    await c.waitUp();
-    await c.sendDtmf('9#9#9#', { betweenMs: 100 });
-    await c.waitPlayback('PlaybackFinished', 'sound:beep', 20_000);
+    await started(c, 'sound:conf-getpin', 1);
+    await c.sendDtmf('9#');
+    // Each wrong PIN: conf-bad_pin (conf-invalidpin), cut short by the next attempt's first key.
+    for (let n = 1; n <= 2; n++) {
+      await started(c, 'sound:conf-invalidpin', n);
+      await c.sendDtmf('9#');
+    }
+    await c.waitPlayback('PlaybackFinished', 'sound:beep', 10_000);
     await c.hangup();
+    expect(plays(c, 'sound:conf-invalidpin')).to.equal(3);
     const rec = await h.record(c.peerId);
     expect(rec.trace[0]).to.include({ module: 'conference', result: '_', reason: 'too many wrong PINs' });
     expect(getConference(key(conf))).to.equal(undefined);
@@ -90,14 +110,16 @@ describe('conference modules (real calls)', function () {
     await until('conference gone', () => !getConference(key(conf)));
   });
 
-  it('max_participants reached → `_`', async () => {
-    const conf = await h.doc('conferences', { name: 'small', max_participants: 1, member: { play_entry_prompt: false } });
+  it('max_participants reached → the document\'s max_members_media, then `_`', async () => {
+    const conf = await h.doc('conferences', { name: 'small', max_participants: 1, max_members_media: 'silence/1', member: { play_entry_prompt: false } });
     const number = await h.callflow({ module: 'conference', data: { id: conf, ...quiet }, children: { _: beep } });
     const a = await h.call(number);
     await until('first in', () => !!getConference(key(conf)));
     const b = await h.call(number);
     await b.waitPlayback('PlaybackFinished', 'sound:beep', 10_000);
     await b.hangup();
+    expect(plays(b, 'sound:silence/1')).to.equal(1);
+    expect(plays(b, 'sound:conf-full')).to.equal(0);
     const rec = await h.record(b.peerId);
     expect(rec.trace[0]).to.include({ module: 'conference', result: '_' });
     expect(rec.trace[0].reason).to.match(/^conference full/);
@@ -105,15 +127,19 @@ describe('conference modules (real calls)', function () {
     await until('conference gone', () => !getConference(key(conf)));
   });
 
-  it('a missing conference: the caller is asked for its number; none given three times → `_`', async () => {
+  it('a missing conference: the caller is asked for its number; an unknown one three times → `_`', async () => {
     const number = await h.callflow({ module: 'conference', data: { id: 'f'.repeat(32), ...quiet }, children: { _: beep } });
     const c = await h.call(number);
-    await c.waitUp();
-    await c.sendDtmf('#', { betweenMs: 100 });
-    await c.sendDtmf('#');
-    await c.sendDtmf('#');
-    await c.waitPlayback('PlaybackFinished', 'sound:beep', 25_000);
+    await started(c, 'sound:conf-getconfno', 1);
+    await c.sendDtmf('1#');
+    // conf-bad_conf (conf-invalid) after each, cut short by the next attempt's first key.
+    for (let n = 1; n <= 2; n++) {
+      await started(c, 'sound:conf-invalid', n);
+      await c.sendDtmf('1#');
+    }
+    await c.waitPlayback('PlaybackFinished', 'sound:beep', 10_000);
     await c.hangup();
+    expect(plays(c, 'sound:conf-invalid')).to.equal(3);
     const rec = await h.record(c.peerId);
     expect(rec.trace[0]).to.include({ module: 'conference', result: '_', reason: 'conference not found' });
   });
@@ -136,5 +162,45 @@ describe('conference modules (real calls)', function () {
     const rec = await h.record(d.peerId);
     expect(rec.end).to.equal('caller_hangup');
     expect(listConferences().some((x) => x.key === key(locked))).to.equal(false);
+  });
+  it('wait_for_moderator: members wait on hold until a moderator joins; the conference goes on after the moderator left', async () => {
+    const conf = await h.doc('conferences', { name: 'waitmod', wait_for_moderator: true, member: { play_entry_prompt: false }, moderator: { play_entry_prompt: false } });
+    const memberNumber = await h.callflow({ module: 'conference', data: { id: conf, moderator: false, ...quiet } });
+    const modNumber = await h.callflow({ module: 'conference', data: { id: conf, moderator: true, ...quiet } });
+    const [a, b] = await Promise.all([h.call(memberNumber), h.call(memberNumber)]);
+    const onHold = () => h.logs.filter((l) => l.msg === 'conference member waits for a moderator' && (l.call === a.peerId || l.call === b.peerId)).length;
+    await until('both members on hold', () => waiting(conf, a) === true && waiting(conf, b) === true && onHold() === 2);
+    expect(await bridgeChannels(conf)).to.deep.equal([]);
+    const mod = await h.call(modNumber);
+    await until('members released into the bridge', async () => waiting(conf, a) === false && waiting(conf, b) === false && (await bridgeChannels(conf)).length === 3);
+    expect(await bridgeChannels(conf)).to.have.members([a.peerId, b.peerId, mod.peerId]);
+    await mod.hangup();
+    await until('moderator gone', () => !getConference(key(conf))?.members[mod.peerId]);
+    // wait-mod is over for good: the members stay together and a new member joins directly.
+    const c = await h.call(memberNumber);
+    await until('late member in the bridge', async () => (await bridgeChannels(conf)).includes(c.peerId));
+    expect(waiting(conf, a)).to.equal(false);
+    expect(await bridgeChannels(conf)).to.have.members([a.peerId, b.peerId, c.peerId]);
+    await Promise.all([a.hangup(), b.hangup(), c.hangup()]);
+    await until('conference gone', () => !getConference(key(conf)));
+    const rec = await h.record(a.peerId);
+    expect(rec.trace[0].reason).to.match(/as member \([12] in, waiting for a moderator\)$/);
+  });
+
+  it('require_moderator: members go back on hold when the last moderator leaves, and rejoin with the next one', async () => {
+    const conf = await h.doc('conferences', { name: 'reqmod', require_moderator: true, member: { play_entry_prompt: false }, moderator: { play_entry_prompt: false } });
+    const memberNumber = await h.callflow({ module: 'conference', data: { id: conf, moderator: false, ...quiet } });
+    const modNumber = await h.callflow({ module: 'conference', data: { id: conf, moderator: true, ...quiet } });
+    const a = await h.call(memberNumber);
+    await until('member waiting', () => waiting(conf, a) === true);
+    const mod = await h.call(modNumber);
+    await until('member in with the moderator', async () => waiting(conf, a) === false && (await bridgeChannels(conf)).length === 2);
+    await mod.hangup();
+    await until('member back on hold, out of the bridge', async () => waiting(conf, a) === true && (await bridgeChannels(conf)).length === 0);
+    const mod2 = await h.call(modNumber);
+    await until('member in with the second moderator', async () => waiting(conf, a) === false && (await bridgeChannels(conf)).length === 2);
+    expect(await bridgeChannels(conf)).to.have.members([a.peerId, mod2.peerId]);
+    await Promise.all([a.hangup(), mod2.hangup()]);
+    await until('conference gone', () => !getConference(key(conf)));
   });
 });

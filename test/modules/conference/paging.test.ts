@@ -1,7 +1,7 @@
 // Paging and intercom on real SIP phones (baresip, manual answer, honouring auto-answer requests): a page to
 // three phones is auto-answered by all three; one-way, the caller is heard and they are not (what the caller
 // hears is recorded: silence; what a phone hears: the caller's tone); two-way, the caller hears them; nobody
-// to page → `_`; intercom makes the called phone answer by itself.
+// to page → `_`; a phone on a call is paged only with barge_calls; intercom makes the called phone answer by itself.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -203,6 +203,36 @@ describe('paging and intercom: real SIP phones (baresip)', function () {
     const rec = await h.record(caller.peerId);
     expect(rec.trace[0]).to.include({ module: 'page_group', result: '_' });
     expect(rec.trace[0].reason).to.match(/nobody answered the page|no endpoints/);
+  });
+
+  it('barge_calls: a phone already on a call is left alone, unless barge_calls asks it as well', async () => {
+    const from = marks();
+    const first = await h.callflow({ module: 'page_group', data: { endpoints: [{ id: ids[0] }] } });
+    const busyCall = await h.call(first);
+    await nextEvent(phones[0], from[0], 'CALL_ESTABLISHED');
+    await until('phone 0 on a call', async () => (await phoneChannels()).some((c) => c.name.startsWith(`PJSIP/${names[0]}-`)));
+    const polite = await h.callflow({ module: 'page_group', data: { endpoints: [{ id: ids[0] }, { id: ids[1] }] }, children: { _: beep } });
+    const from2 = marks();
+    const caller = await h.call(polite);
+    await nextEvent(phones[1], from2[1], 'CALL_ESTABLISHED');
+    await caller.waitUp();
+    await until('page started', async () => !!(await pageBridge(caller.peerId)));
+    await caller.hangup();
+    await nextEvent(phones[1], from2[1], 'CALL_CLOSED');
+    expect(phones[0].events.slice(from2[0]).filter((e) => e.type === 'CALL_INCOMING')).to.deep.equal([]);
+    const rec = await h.record(caller.peerId);
+    expect(rec.trace[0].reason).to.equal(`paged 1 of 1: ${ids[1]}`);
+    // barge_calls: the busy phone is paged too.
+    const barging = await h.callflow({ module: 'page_group', data: { barge_calls: true, endpoints: [{ id: ids[0] }, { id: ids[1] }] } });
+    const from3 = marks();
+    const c2 = await h.call(barging);
+    await nextEvent(phones[0], from3[0], 'CALL_INCOMING');
+    await nextEvent(phones[1], from3[1], 'CALL_ESTABLISHED');
+    await until('barging page started', async () => !!(await pageBridge(c2.peerId)));
+    await c2.hangup();
+    await busyCall.hangup();
+    await nextEvent(phones[1], from3[1], 'CALL_CLOSED');
+    await until('no phone channel left', async () => (await phoneChannels()).length === 0, 5000);
   });
 
   /** A call placed as phone 0's device (the `sim-device` context: feature codes are dialled from devices). */

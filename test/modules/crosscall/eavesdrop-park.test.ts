@@ -44,6 +44,50 @@ describe('cross-call: eavesdrop and park (real calls)', function () {
     expect(rec.trace[0].reason).to.equal('eavesdropped (whisper)');
   });
 
+  it('eavesdrop: DTMF switches the mode (2 whisper, 3 full, 1 whisper_other, 0 listen; others ignored), one snoop at a time', async () => {
+    const target = await phone(h, 'answer');
+    const boss = await phone(h, 'answer');
+    const caller = await h.call(await h.callflow({ module: 'device', data: { id: target.id } }));
+    await caller.waitUp();
+    const spy = await callFrom(h, boss, await h.callflow({ module: 'eavesdrop', data: { device_id: target.id, approved_device_id: boss.id } }));
+    await until('snooping', async () => (await snoopWith(spy.peerId)) !== undefined);
+    const snoops = async () => {
+      const chans = await h.driver.rest<{ id: string; name: string }[]>('GET', '/channels');
+      const inBridge = (await bridgesOf(h, spy.peerId)).flatMap((b) => b.channels);
+      return chans.filter((c) => inBridge.includes(c.id) && c.name.startsWith('Snoop/')).map((c) => c.id);
+    };
+    const changes = () => h.logs.filter((l) => l.call === spy.peerId && l.msg === 'eavesdrop mode changed').map((l) => String(l.mode));
+    let last = (await snoops())[0];
+    for (const [digit, mode] of [['2', 'whisper'], ['5', undefined], ['3', 'full'], ['1', 'whisper_other'], ['0', 'listen']] as const) {
+      const before = changes().length;
+      await spy.sendDtmf(digit);
+      if (!mode) {
+        await new Promise((r) => setTimeout(r, 300));
+        expect(changes().length).to.equal(before);
+        continue;
+      }
+      await until(`mode ${mode}`, () => changes().length === before + 1);
+      expect(changes()[before]).to.equal(mode);
+      await until('one new snoop in the bridge', async () => {
+        const now = await snoops();
+        return now.length === 1 && now[0] !== last;
+      });
+      // Hung up already (the switch is logged after it): Asterisk may still list it until its audiohook
+      // detaches, but a hangup finds no such channel.
+      expect(await h.driver.rest('DELETE', `/channels/${last}`).then(() => 'alive', (e: Error) => e.message)).to.match(/404/);
+      last = (await snoops())[0];
+    }
+    // The target's call is untouched by the switches.
+    expect(await together(h, caller.peerId, legsRung(h, caller.peerId)[0].channel)).to.equal(true);
+    await spy.hangup();
+    await spy.waitEnded();
+    await until('the last snoop left the bridge', async () => (await bridgesOf(h, last)).length === 0);
+    expect(await h.driver.rest('DELETE', `/channels/${last}`).then(() => 'alive', (e: Error) => e.message)).to.match(/404/);
+    const rec = await h.record(spy.peerId);
+    expect(rec.trace[0].reason).to.equal('eavesdropped (listen → whisper → full → whisper_other → listen)');
+    await caller.hangup();
+  });
+
   it('eavesdrop: no approval field → refused; target idle → pickup-no_channels', async () => {
     const target = await phone(h, 'answer');
     const boss = await phone(h, 'answer');
@@ -107,6 +151,48 @@ describe('cross-call: eavesdrop and park (real calls)', function () {
     expect((await h.record(r.peerId)).trace[0].reason).to.equal('retrieved the call in slot 101');
     await p2.hangup();
     await until('slot 102 freed', async () => !(await doc())?.slots?.['102']);
+  });
+
+  it('park: BLF lamps of slots (Stasis:<dialled prefix><slot>@realm, per-slot presence) and GET /parked_calls', async () => {
+    await h.db.collection('accounts').updateOne({ _id: h.accountId as never }, { $set: { realm: 'park.example.test' } });
+    await h.callflow(
+      { module: 'park', data: { action: 'auto', slots: { '171': { presence_id: 'lot-a', presence_type: 'confirmed' } } } },
+      { patterns: ['^\\*3([0-9]+)$'] },
+    );
+    const lamp = async (name: string) => (await h.driver.rest<{ state: string }>('GET', `/deviceStates/${encodeURIComponent(`Stasis:${name}`)}`)).state;
+    const auth = await fetch(`${h.baseUrl}/v2/api_auth`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ data: { api_key: h.app.config.masterApiKey } }) });
+    const token = ((await auth.json()) as { auth_token: string }).auth_token;
+    const parked = async () => {
+      const res = await fetch(`${h.baseUrl}/v2/accounts/${h.accountId}/parked_calls`, { headers: { 'X-Auth-Token': token } });
+      expect(res.status).to.equal(200);
+      const body = (await res.json()) as { status: string; data: { slots: Record<string, Record<string, unknown>> } };
+      expect(body.status).to.equal('success');
+      return body.data.slots;
+    };
+    expect((await fetch(`${h.baseUrl}/v2/accounts/${h.accountId}/parked_calls`)).status).to.equal(401);
+
+    const outside = await phone(h, 'answer');
+    const p1 = await callFrom(h, outside, '*3170');
+    await p1.waitUp();
+    await until('slot 170 lit (early = ringing)', async () => (await lamp('*3170@park.example.test')) === 'RINGING');
+    await until('slot 170 listed', async () => (await parked())['170'] !== undefined);
+    expect((await parked())['170']).to.include({ call_id: p1.peerId, slot: '170', status: 'parked', presence_id: '*3170@park.example.test', caller_id_number: outside.username });
+    const p2 = await callFrom(h, outside, '*3171');
+    await p2.waitUp();
+    await until('slot 171 lit with its own presence (confirmed = in use)', async () => (await lamp('lot-a@park.example.test')) === 'INUSE');
+    expect(Object.keys(await parked()).sort()).to.include.members(['170', '171']);
+
+    // *3170 again retrieves (auto): the slot goes dark and leaves the list.
+    const r = await callFrom(h, await phone(h, 'answer'), '*3170');
+    await until('retrieved', () => together(h, r.peerId, p1.peerId));
+    await until('slot 170 idle', async () => (await lamp('*3170@park.example.test')) === 'NOT_INUSE');
+    await until('slot 170 unlisted', async () => (await parked())['170'] === undefined);
+    // The parked call hanging up frees its slot too (the lamp is reset after the channel is gone).
+    await p2.hangup();
+    await until('slot 171 idle', async () => (await lamp('lot-a@park.example.test')) === 'NOT_INUSE');
+    await until('slot 171 unlisted', async () => (await parked())['171'] === undefined);
+    await r.hangup();
+    await p1.waitEnded();
   });
 
   it('park: empty slot → park-no_caller and `_`; given slot in use → park-already_in_use; MAX_SLOT_EXCEEDED', async () => {

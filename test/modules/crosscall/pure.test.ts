@@ -2,8 +2,10 @@
 // Referred-By, an extension's endpoint (feature codes), the registry's view of a target's channels.
 import { expect } from 'chai';
 import { ActiveCalls } from '../../../lib/asterisk/active-calls.ts';
-import { firstFreeSlot, parkerEndpoint, slotTimers } from '../../../lib/crosscall/parking.ts';
-import { extensionEndpoint } from '../../../lib/crosscall/targets.ts';
+import { firstFreeSlot, parkedState, parkerEndpoint, slotDevice, slotOf, slotPresenceId, slotTimers } from '../../../lib/crosscall/parking.ts';
+import { callTarget, extensionEndpoint, underscoreChain } from '../../../lib/crosscall/targets.ts';
+import { modeForDigit, startMode, whisperOf } from '../../../lib/crosscall/eavesdrop.ts';
+import { requestsOf, sweepPlan, type CampRequest } from '../../../lib/crosscall/camping.ts';
 
 describe('cross-call: pure logic', () => {
   it('firstFreeSlot: lowest free number from 101', () => {
@@ -59,5 +61,73 @@ describe('cross-call: pure logic', () => {
     expect(r.get('c1')).to.not.equal(undefined); // still bridged: a taken-over conversation lives on
     r.dialEnded('c1');
     expect(r.get('c1')).to.equal(undefined);
+  });
+
+  it('eavesdrop: digits switch modes as Kazoo\'s media server (0 listen, 1 other party, 2 target, 3 both), snoop whisper direction', () => {
+    const digits: [string, string | undefined][] = [['0', 'listen'], ['1', 'whisper_other'], ['2', 'whisper'], ['3', 'full'], ['4', undefined], ['*', undefined], ['#', undefined], ['', undefined], ['constructor', undefined]];
+    for (const [d, want] of digits) expect(modeForDigit(d), d).to.equal(want);
+    const whisper: [string, string][] = [['listen', 'none'], ['whisper', 'out'], ['whisper_other', 'in'], ['full', 'both']];
+    for (const [m, want] of whisper) expect(whisperOf(m as never)).to.equal(want);
+    const start: [unknown, string][] = [[undefined, 'listen'], ['full', 'full'], ['whisper_other', 'whisper_other'], ['barge', 'listen'], [3, 'listen']];
+    for (const [v, want] of start) expect(startMode(v)).to.equal(want);
+  });
+
+  it('slotOf: node slot, else capture group; unusable → undefined', () => {
+    const table: [Record<string, unknown>, string | undefined, string | undefined][] = [
+      [{ slot: '150' }, '101', '150'],
+      [{}, '101', '101'],
+      [{}, '', undefined],
+      [{}, undefined, undefined],
+      [{ slot: '1 0' }, undefined, undefined],
+      [{}, 'x'.repeat(33), undefined],
+    ];
+    for (const [data, capture, want] of table) expect(slotOf(data, capture)).to.equal(want);
+  });
+
+  it('slotPresenceId: slot presence_id > custom node presence_id > <dialled without capture><slot>, realm added', () => {
+    const table: [Record<string, unknown>, string, string, string | undefined, string | undefined, string | undefined][] = [
+      [{}, '101', '*3101', '101', 'r.test', '*3101@r.test'],
+      [{}, '101', '*3', '', 'r.test', '*3101@r.test'],
+      [{}, '150', '7000', undefined, 'r.test', '7000150@r.test'],
+      [{}, '101', '*3101', '101', undefined, '*3101'],
+      [{ presence_id: 'lot' }, '101', '*3101', '101', 'r.test', '*3101@r.test'],
+      [{ presence_id: 'lot', custom_presence_id: true }, '101', '*3101', '101', 'r.test', 'lot@r.test'],
+      [{ presence_id: 'lot', custom_presence_id: true, slots: { '101': { presence_id: 'a@b.c' } } }, '101', '*3101', '101', 'r.test', 'a@b.c'],
+      [{}, '101', 'bad name', undefined, 'r.test', undefined],
+    ];
+    for (const [data, slot, dialed, capture, realm, want] of table) expect(slotPresenceId(data, slot, dialed, capture, realm)).to.equal(want);
+    expect(slotDevice('*3101@r.test')).to.equal('Stasis:*3101@r.test');
+  });
+
+  it('parkedState: slot presence_type > default_presence_type > early (ringing)', () => {
+    const table: [Record<string, unknown>, string][] = [
+      [{}, 'RINGING'],
+      [{ default_presence_type: 'confirmed' }, 'INUSE'],
+      [{ default_presence_type: 'terminated' }, 'NOT_INUSE'],
+      [{ default_presence_type: 'confirmed', slots: { '101': { presence_type: 'early' } } }, 'RINGING'],
+      [{ slots: { '102': { presence_type: 'confirmed' } } }, 'RINGING'],
+    ];
+    for (const [data, want] of table) expect(parkedState(data, '101')).to.equal(want);
+  });
+
+  it('callTarget / underscoreChain', () => {
+    expect(callTarget([{ _id: 'd1', sip: { username: 'u1' } }, { _id: 'd2' }, { _id: 'd3', sip: {} }] as never)).to.deep.equal({ deviceIds: ['d1', 'd2', 'd3'], endpoints: ['u1'] });
+    expect(callTarget([])).to.deep.equal({ deviceIds: [], endpoints: [] });
+    const flow = { module: 'a', data: {}, children: { _: { module: 'b', data: {}, children: { x: { module: 'c', data: {} } } } } };
+    expect(underscoreChain(flow as never).map((n) => n.module)).to.deep.equal(['a', 'b']);
+    expect(underscoreChain(undefined)).to.deep.equal([]);
+    const loop: Record<string, unknown> = { module: 'l', data: {} };
+    loop.children = { _: loop };
+    expect(underscoreChain(loop as never, 5)).to.have.length(5);
+  });
+
+  it('camp requests: what the document holds, which are expired, which another process left', () => {
+    const now = Date.parse('2025-01-01T12:00:00Z');
+    const req = (expires: string, boot: string) => ({ extension: '1', target: { device_ids: [], endpoints: [] }, camper_device_id: 'd', status: 'waiting', created_at: '', expires_at: expires, boot_id: boot }) as CampRequest;
+    const stored = requestsOf({ requests: { a: req('2025-01-01T12:05:00Z', 'me'), b: req('2025-01-01T11:59:59Z', 'me'), c: req('2025-01-01T12:05:00Z', 'other'), d: req('garbage', 'other'), e: 'junk', f: { no: 'expiry' } } });
+    expect(Object.keys(stored)).to.deep.equal(['a', 'b', 'c', 'd']);
+    expect(sweepPlan(stored, now, 'me')).to.deep.equal({ expired: ['b', 'd'], foreign: ['c'] });
+    expect(requestsOf(undefined)).to.deep.equal({});
+    expect(sweepPlan({}, now, 'me')).to.deep.equal({ expired: [], foreign: [] });
   });
 });

@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import { EngineHarness } from '../../helpers/engine-harness.ts';
 import { beep, legsAlive, simDevice, until } from '../ringing/helpers.ts';
+import { screenedMultiRing } from './helpers.ts';
 
 interface DialRecord {
   connection: string;
@@ -82,17 +83,7 @@ describe('tracking dial: the dial module on real calls', function () {
   });
 
   it('screening: an answer without pressing 1 never takes the call, the one that presses 1 does after the whisper, which the caller does not hear', async () => {
-    const number = await h.callflow({
-      module: 'dial',
-      data: {
-        connection: 'multi_ring',
-        screen: true,
-        screen_prompt: 'beep',
-        screen_timeout: 2,
-        whisper: { play: 'tt-weasels' },
-        recipients: [sip(dev['answer-now']), sip(dev['answer-dtmf1'])],
-      },
-    });
+    const number = await h.callflow(screenedMultiRing([sip(dev['answer-now']), sip(dev['answer-dtmf1'])], { play: 'tt-weasels' }));
     const caller = await h.call(number);
     await caller.waitUp();
     await caller.hangup();

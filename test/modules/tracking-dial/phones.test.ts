@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { EngineHarness } from '../../helpers/engine-harness.ts';
 import { SipPhone, stackRoot, type PhoneEvent } from '../../helpers/sip-phone.ts';
 import { until } from '../ringing/helpers.ts';
+import { screenedMultiRing } from './helpers.ts';
 
 describe('tracking dial: screening and whisper with real SIP phones (baresip)', function () {
   this.timeout(40_000);
@@ -82,17 +83,7 @@ describe('tracking dial: screening and whisper with real SIP phones (baresip)', 
 
   it('multi-ring with screening: the phone that does not press 1 never gets the caller, the one that does gets it after the whisper', async () => {
     const from = phones.map((p) => p.events.length);
-    const number = await h.callflow({
-      module: 'dial',
-      data: {
-        connection: 'multi_ring',
-        screen: true,
-        screen_prompt: 'beep',
-        screen_timeout: 2,
-        whisper: { say: 'Call from Google Ads' },
-        recipients: ids.map((id) => ({ type: 'sip', device_id: id })),
-      },
-    });
+    const number = await h.callflow(screenedMultiRing(ids.map((id) => ({ type: 'sip', device_id: id })), { say: 'Call from Google Ads' }));
     const caller = await h.call(number, { callerId: '"Visitor" <5550123>' });
     await Promise.all(phones.map((p, i) => nextEvent(p, from[i], 'CALL_INCOMING')));
     const whispered = (leg: string) => h.logs.find((l) => l.call === caller.peerId && l.msg === 'whisper to leg' && l.leg === leg);
