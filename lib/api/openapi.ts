@@ -90,6 +90,44 @@ function moduleSchema(def: ModuleDefinition): Json {
   };
 }
 
+/** Call tracking: tracking numbers and pools (document-like), visitor sessions, tags, stats. */
+function trackingPaths(): Json {
+  const out: Json = {};
+  for (const c of ['tracking_numbers', 'number_pools']) {
+    out[`/accounts/{account_id}/${c}`] = {
+      parameters: [accountParam],
+      get: { tags: ['tracking'], summary: `List ${c}`, responses: { '200': ok('Documents', { type: 'array' }), ...errors } },
+      put: { tags: ['tracking'], summary: `Create one of ${c} (its numbers are added to its callflow; POST accepted too)`, requestBody: body({ type: 'object' }), responses: { '201': ok('Created', { type: 'object' }), ...errors } },
+    };
+    out[`/accounts/{account_id}/${c}/{id}`] = {
+      parameters: [accountParam, idParam],
+      get: { tags: ['tracking'], summary: 'Read one', responses: { '200': ok('The document', { type: 'object' }), ...errors } },
+      post: { tags: ['tracking'], summary: 'Replace', requestBody: body({ type: 'object' }), responses: { '200': ok('Saved', { type: 'object' }), ...errors } },
+      patch: { tags: ['tracking'], summary: 'Merge', requestBody: body({ type: 'object' }), responses: { '200': ok('Saved', { type: 'object' }), ...errors } },
+      delete: { tags: ['tracking'], summary: 'Delete (its numbers leave the callflow)', responses: { '200': ok('Deleted', { type: 'object' }), ...errors } },
+    };
+  }
+  out['/accounts/{account_id}/visitor_sessions'] = {
+    parameters: [accountParam],
+    get: { tags: ['tracking'], summary: 'Visitor sessions (`active=true`, `pool_id=`)', responses: { '200': ok('Sessions', { type: 'array' }), ...errors } },
+    put: { tags: ['tracking'], summary: 'Start a session: assigns a pool number for its window (POST accepted too)', requestBody: body({ type: 'object' }), responses: { '201': ok('The session and its number', { type: 'object' }), ...errors } },
+  };
+  out['/accounts/{account_id}/visitor_sessions/{id}'] = {
+    parameters: [accountParam, idParam],
+    get: { tags: ['tracking'], summary: 'Read a session', responses: { '200': ok('The session', { type: 'object' }), ...errors } },
+    post: { tags: ['tracking'], summary: 'Update the active page / extend the window', requestBody: body({ type: 'object' }), responses: { '200': ok('The session', { type: 'object' }), ...errors } },
+  };
+  out['/accounts/{account_id}/calls/{id}/tags'] = {
+    parameters: [accountParam, idParam],
+    post: { tags: ['tracking'], summary: 'Add or remove tags of a live or ended call', requestBody: body({ type: 'object' }), responses: { '200': ok('The tags', { type: 'object' }), ...errors } },
+  };
+  out['/accounts/{account_id}/callflows/{id}/stats'] = {
+    parameters: [accountParam, idParam, { name: 'from', in: 'query', schema: { type: 'string' } }, { name: 'to', in: 'query', schema: { type: 'string' } }],
+    get: { tags: ['tracking'], summary: 'Totals, answered, missed, voicemails, qualified, per source and per node', responses: { '200': ok('Stats', { type: 'object' }), ...errors } },
+  };
+  return out;
+}
+
 export function buildOpenApi(registry: ReadonlyMap<string, ModuleDefinition>): Json {
   const defs = [...new Set(registry.values())].sort((a, b) => a.name.localeCompare(b.name));
   const schemas: Json = {
@@ -184,6 +222,36 @@ export function buildOpenApi(registry: ReadonlyMap<string, ModuleDefinition>): J
         requestBody: { required: true, content: { 'audio/wav': {}, 'audio/x-wav': {}, 'audio/mpeg': {}, 'audio/gsm': {} } },
         responses: { '200': ok('The media document', ref('media')), '413': { description: 'Too large' }, '415': { description: 'Not an accepted audio type' }, ...errors },
       },
+    },
+    ...trackingPaths(),
+    '/accounts/{account_id}/parked_calls': {
+      parameters: [accountParam],
+      get: { tags: ['calls'], summary: 'Parked calls by slot (caller, status, lamp presence id)', responses: { '200': ok('Slots', { type: 'object' }), ...errors } },
+    },
+    '/accounts/{account_id}/camping': {
+      parameters: [accountParam],
+      get: { tags: ['calls'], summary: 'Pending camp-on requests (expired ones hidden)', responses: { '200': ok('Requests', { type: 'object' }), ...errors } },
+    },
+    '/accounts/{account_id}/faxes/inbox': {
+      parameters: [accountParam, { name: 'faxbox_id', in: 'query', schema: { type: 'string' } }, { name: 'owner_id', in: 'query', schema: { type: 'string' } }],
+      get: { tags: ['faxes'], summary: 'Received faxes, newest first (alias: faxes/incoming)', responses: { '200': ok('Faxes', { type: 'array' }), ...errors } },
+    },
+    '/accounts/{account_id}/faxes/inbox/{id}': {
+      parameters: [accountParam, idParam],
+      get: { tags: ['faxes'], summary: 'One received fax (from, to, pages)', responses: { '200': ok('The fax', { type: 'object' }), ...errors } },
+      delete: { tags: ['faxes'], summary: 'Delete a received fax and its TIFF', responses: { '200': ok('Deleted', { type: 'object' }), ...errors } },
+    },
+    '/accounts/{account_id}/faxes/inbox/{id}/attachment': {
+      parameters: [accountParam, idParam],
+      get: { tags: ['faxes'], summary: 'The received document', responses: { '200': { description: 'image/tiff' }, ...errors } },
+    },
+    '/accounts/{account_id}/webhook_deliveries': {
+      parameters: [accountParam, ...['callflow_id', 'call_id', 'status'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })), ...listParams.slice(0, 2)],
+      get: { tags: ['webhooks'], summary: 'Post-call webhook deliveries, newest first', responses: { '200': ok('Deliveries', { type: 'array' }), ...errors } },
+    },
+    '/accounts/{account_id}/webhook_deliveries/{id}': {
+      parameters: [accountParam, idParam],
+      get: { tags: ['webhooks'], summary: 'One delivery with every attempt and the payload sent', responses: { '200': ok('The delivery', { type: 'object' }), ...errors } },
     },
   };
   for (const c of DOCUMENT_COLLECTIONS) Object.assign(paths, collectionPaths(c));

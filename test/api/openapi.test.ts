@@ -22,7 +22,10 @@ describe('API: OpenAPI document', function () {
     for (const p of ['/api_auth', '/accounts/{account_id}', '/accounts/{account_id}/api_key', '/accounts/{account_id}/import', '/accounts/{account_id}/export', '/accounts/{account_id}/callflows/{id}/duplicate', '/accounts/{account_id}/devices/{id}/status', '/accounts/{account_id}/media/{id}/raw']) {
       expect(doc.paths, p).to.have.property(p);
     }
-    for (const c of ['callflows', 'devices', 'users', 'groups', 'menus', 'temporal_rules', 'temporal_rules_sets', 'vmboxes', 'media', 'directories', 'conferences']) {
+    for (const p of ['parked_calls', 'camping', 'faxes/inbox/{id}/attachment', 'webhook_deliveries/{id}', 'visitor_sessions/{id}', 'calls/{id}/tags', 'callflows/{id}/stats', 'tracking_numbers/{id}', 'number_pools']) {
+      expect(doc.paths, p).to.have.property(`/accounts/{account_id}/${p}`);
+    }
+    for (const c of ['callflows', 'devices', 'users', 'groups', 'menus', 'temporal_rules', 'temporal_rules_sets', 'vmboxes', 'media', 'directories', 'conferences', 'resources', 'faxboxes']) {
       expect(doc.paths[`/accounts/{account_id}/${c}`]).to.have.keys('parameters', 'get', 'put');
       expect(doc.paths[`/accounts/{account_id}/${c}/{id}`]).to.include.keys('get', 'post', 'patch', 'delete');
     }
