@@ -25,7 +25,8 @@ export class ConfigError extends Error {
   }
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+/** An integer setting of at least `min`, `fallback` when unset; ConfigError naming the variable otherwise. */
+export function envInt(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
@@ -52,12 +53,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ariPassword: env.ARI_PASSWORD || 'ariflow',
     ariApp: env.ARI_APP || 'ariflow',
     mongoUrl: url(env, 'MONGO_URL', 'mongodb://127.0.0.1:27117/ariflow', ['mongodb:', 'mongodb+srv:']),
-    httpPort: int(env, 'HTTP_PORT', 8000),
+    httpPort: envInt(env, 'HTTP_PORT', 8000),
     httpHost: env.HTTP_HOST || '127.0.0.1',
     mediaDir: path.resolve(env.ARIFLOW_MEDIA_DIR || '/var/cache/ariflow/media'),
     masterApiKey: env.ARIFLOW_MASTER_API_KEY || undefined,
-    startupTimeoutMs: int(env, 'ARIFLOW_STARTUP_TIMEOUT_MS', 20_000),
-    ariRequestTimeoutMs: int(env, 'ARI_REQUEST_TIMEOUT_MS', 5_000, 1),
+    startupTimeoutMs: envInt(env, 'ARIFLOW_STARTUP_TIMEOUT_MS', 20_000),
+    ariRequestTimeoutMs: envInt(env, 'ARI_REQUEST_TIMEOUT_MS', 5_000, 1),
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

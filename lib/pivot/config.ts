@@ -1,7 +1,7 @@
 // Pivot settings from the environment (documented in the README's Pivot section).
 // Read on each request (a handful of env lookups) so an operator's change and a test's override
 // apply without restarting; invalid values throw ConfigError naming the variable.
-import { ConfigError } from '../config.ts';
+import { ConfigError, envInt } from '../config.ts';
 
 export interface PivotConfig {
   /** Refuse targets whose address is private, link-local, unique-local or unspecified. */
@@ -22,14 +22,6 @@ export interface PivotConfig {
   debugMaxExchanges: number;
   /** ariflow's API as pivot servers reach it (TwiML Record's RecordingUrl); absent: RecordingUrl is a path. */
   publicUrl?: string;
-}
-
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(name, `must be an integer >= ${min}, got "${raw}"`);
-  return n;
 }
 
 function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -53,12 +45,12 @@ export function loadPivotConfig(env: NodeJS.ProcessEnv = process.env): PivotConf
   return {
     denyPrivate: bool(env, 'ARIFLOW_PIVOT_DENY_PRIVATE', false),
     allowLoopback: bool(env, 'ARIFLOW_PIVOT_ALLOW_LOOPBACK', false),
-    maxResponseBytes: int(env, 'ARIFLOW_PIVOT_MAX_RESPONSE_BYTES', 128 * 1024, 1),
-    maxBurst: int(env, 'ARIFLOW_PIVOT_MAX_BURST', 10, 1),
-    refillMs: int(env, 'ARIFLOW_PIVOT_REFILL_MS', 1000, 1),
+    maxResponseBytes: envInt(env, 'ARIFLOW_PIVOT_MAX_RESPONSE_BYTES', 128 * 1024, 1),
+    maxBurst: envInt(env, 'ARIFLOW_PIVOT_MAX_BURST', 10, 1),
+    refillMs: envInt(env, 'ARIFLOW_PIVOT_REFILL_MS', 1000, 1),
     debugAlways: debug === 'always',
-    debugBodyChars: int(env, 'ARIFLOW_PIVOT_DEBUG_BODY_CHARS', 8 * 1024, 0),
-    debugMaxExchanges: int(env, 'ARIFLOW_PIVOT_DEBUG_MAX_EXCHANGES', 50, 1),
+    debugBodyChars: envInt(env, 'ARIFLOW_PIVOT_DEBUG_BODY_CHARS', 8 * 1024, 0),
+    debugMaxExchanges: envInt(env, 'ARIFLOW_PIVOT_DEBUG_MAX_EXCHANGES', 50, 1),
     publicUrl: publicUrl(env),
   };
 }

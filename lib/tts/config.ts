@@ -1,15 +1,7 @@
 // TTS settings from the environment (see the README's configuration table).
 import path from 'node:path';
-import { ConfigError } from '../config.ts';
+import { ConfigError, envInt } from '../config.ts';
 import type { TtsOptions } from './index.ts';
-
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(name, `must be an integer >= ${min}, got "${raw}"`);
-  return n;
-}
 
 function bool(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
   const raw = env[name]?.trim().toLowerCase();
@@ -29,15 +21,15 @@ export function loadTtsConfig(env: NodeJS.ProcessEnv = process.env): Omit<TtsOpt
     defaultEngine: engine,
     defaultVoice: env.ARIFLOW_TTS_VOICE || undefined,
     defaultLanguage: env.ARIFLOW_TTS_LANGUAGE || undefined,
-    maxChars: int(env, 'ARIFLOW_TTS_MAX_CHARS', 4000, 1),
-    concurrency: int(env, 'ARIFLOW_TTS_CONCURRENCY', 4, 1),
-    timeoutMs: int(env, 'ARIFLOW_TTS_TIMEOUT_MS', 20_000, 1),
+    maxChars: envInt(env, 'ARIFLOW_TTS_MAX_CHARS', 4000, 1),
+    concurrency: envInt(env, 'ARIFLOW_TTS_CONCURRENCY', 4, 1),
+    timeoutMs: envInt(env, 'ARIFLOW_TTS_TIMEOUT_MS', 20_000, 1),
     espeak: { chrootDir: env.ARIFLOW_STACK_ROOT || undefined },
     google: {
       apiEndpoint: endpoint,
       insecure: bool(env, 'ARIFLOW_GOOGLE_TTS_INSECURE'),
       apiKey: env.ARIFLOW_GOOGLE_TTS_API_KEY || undefined,
-      timeoutMs: int(env, 'ARIFLOW_GOOGLE_TTS_TIMEOUT_MS', 10_000, 1),
+      timeoutMs: envInt(env, 'ARIFLOW_GOOGLE_TTS_TIMEOUT_MS', 10_000, 1),
     },
   };
 }

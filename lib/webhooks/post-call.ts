@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { accountData } from '../engine/account-data.ts';
 import type { CallRecord } from '../engine/call-records.ts';
-import { ConfigError } from '../config.ts';
+import { envInt } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { checkTarget, parseTargetUrl, type AddressPolicy } from '../pivot/address-policy.ts';
 import { loadPivotConfig } from '../pivot/config.ts';
@@ -77,22 +77,14 @@ export interface PostCallSettings {
   policy: AddressPolicy;
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(name, `must be an integer >= ${min}, got "${raw}"`);
-  return n;
-}
-
 export function loadPostCallSettings(env: NodeJS.ProcessEnv = process.env): PostCallSettings {
   const pivot = loadPivotConfig(env);
-  const timeoutMs = int(env, 'ARIFLOW_WEBHOOK_TIMEOUT_MS', 10_000, 100);
+  const timeoutMs = envInt(env, 'ARIFLOW_WEBHOOK_TIMEOUT_MS', 10_000, 100);
   return {
-    pollMs: int(env, 'ARIFLOW_WEBHOOK_POLL_MS', 1_000, 10),
+    pollMs: envInt(env, 'ARIFLOW_WEBHOOK_POLL_MS', 1_000, 10),
     timeoutMs,
-    leaseMs: Math.max(int(env, 'ARIFLOW_WEBHOOK_LEASE_MS', 60_000, 1_000), timeoutMs + 1_000),
-    concurrency: int(env, 'ARIFLOW_WEBHOOK_CONCURRENCY', 4, 1),
+    leaseMs: Math.max(envInt(env, 'ARIFLOW_WEBHOOK_LEASE_MS', 60_000, 1_000), timeoutMs + 1_000),
+    concurrency: envInt(env, 'ARIFLOW_WEBHOOK_CONCURRENCY', 4, 1),
     retryScheduleS: retryScheduleFrom(env),
     publicUrl: pivot.publicUrl,
     policy: { denyPrivate: pivot.denyPrivate, allowLoopback: pivot.allowLoopback },
