@@ -6,8 +6,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { apiClient } from '../../helpers/api-client.ts';
 import { EngineHarness } from '../../helpers/engine-harness.ts';
-import { SipPhone, stackRoot, type PhoneEvent } from '../../helpers/sip-phone.ts';
+import { createSipDevice, PhoneBank, sipCredentials } from '../../helpers/phones.ts';
+import { stackRoot, stackToolAvailable, type PhoneEvent, type SipPhone } from '../../helpers/sip-phone.ts';
 import { beep, steps, until } from '../ringing/helpers.ts';
 
 /** RMS of the 16-bit samples of a wav file's data (from `fromByte` of the data on), 0 when empty. */
@@ -41,69 +43,27 @@ describe('paging and intercom: real SIP phones (baresip)', function () {
   this.timeout(40_000);
   this.retries(1);
   let h: EngineHarness;
-  let token = '';
   let root = '';
-  const phones: SipPhone[] = [];
-  const ids: string[] = [];
-  const names: string[] = [];
-  const credentials: { username: string; password: string }[] = [];
+  let bank: PhoneBank;
+  let phones: SipPhone[] = [];
+  let ids: string[] = [];
+  let names: string[] = [];
   let offline = '';
 
-  const api = async (method: string, p: string, data?: unknown) => {
-    const res = await fetch(`${h.baseUrl}/v2/accounts/${h.accountId}${p}`, {
-      method,
-      headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
-      body: data === undefined ? undefined : JSON.stringify({ data }),
-    });
-    const body = (await res.json()) as { data: Record<string, unknown> };
-    if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(body)}`);
-    return body.data;
-  };
-
   before(async function () {
-    try {
-      root = stackRoot();
-    } catch {
-      /* no local stack */
-    }
-    if (process.getuid?.() !== 0 || !root || !fs.existsSync(path.join(root, 'usr/bin/baresip'))) this.skip();
+    if (!stackToolAvailable('baresip')) this.skip();
+    root = stackRoot();
     h = await EngineHarness.start();
-    const auth = await fetch(`${h.baseUrl}/v2/api_auth`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ data: { api_key: h.app.config.masterApiKey } }),
-    });
-    token = ((await auth.json()) as { auth_token: string }).auth_token;
-    const tag = randomBytes(3).toString('hex');
-    for (let i = 0; i < 4; i++) {
-      const username = `pg${tag}${i}`;
-      const password = randomBytes(9).toString('base64url');
-      const created = await api('PUT', '/devices', { name: `pager ${i}`, device_type: 'sip_device', sip: { username, password } });
-      if (i === 3) {
-        offline = String(created.id);
-        continue;
-      }
-      ids.push(String(created.id));
-      names.push(username);
-      credentials.push({ username, password });
-      phones.push(await SipPhone.start({ username, password, answermode: 'manual', sipAutoanswer: true }));
-    }
-    await Promise.all(phones.map((p) => p.waitRegistered(5000)));
+    const client = await apiClient(h);
+    bank = await PhoneBank.create(client, 3, { prefix: 'pg', name: (i) => `pager ${i}`, options: { answermode: 'manual', sipAutoanswer: true } });
+    ({ phones, ids, usernames: names } = bank);
+    // A fourth device that no phone registers as.
+    offline = await createSipDevice(client, 'pager 3', sipCredentials('pg'));
   });
-  beforeEach(async () => {
-    for (let i = 0; i < phones.length; i++) {
-      const alive = await phones[i].command('reginfo', undefined, 1000).then(
-        () => true,
-        () => false,
-      );
-      if (alive) continue;
-      await phones[i].stop().catch(() => {});
-      phones[i] = await SipPhone.start({ ...credentials[i], answermode: 'manual', sipAutoanswer: true });
-      await phones[i].waitRegistered(5000);
-    }
-  });
+  // A phone baresip lost is started again, registered as before.
+  beforeEach(async () => bank.restartLost(0));
   after(async () => {
-    for (const p of phones) await p.stop().catch(() => {});
+    await bank?.stop();
     await h?.stop();
   });
 

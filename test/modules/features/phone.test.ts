@@ -1,71 +1,42 @@
 // Acceptance on a real SIP phone (baresip) registered as a device created over the API: a device in DND never
 // rings; toggling DND with the feature code dialled from the phone itself takes effect on the next call.
 // Also call waiting off: while the phone is on a call, a second call gets busy (USER_BUSY) and never rings it.
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
+import { apiClient, type ApiClient } from '../../helpers/api-client.ts';
 import { EngineHarness } from '../../helpers/engine-harness.ts';
-import { SipPhone, stackRoot } from '../../helpers/sip-phone.ts';
+import { DevicePhone, sipCredentials } from '../../helpers/phones.ts';
+import { stackToolAvailable, type SipPhone } from '../../helpers/sip-phone.ts';
 import { beep, steps } from '../ringing/helpers.ts';
 
 describe('feature codes on a real SIP phone (baresip)', function () {
   this.timeout(40_000);
   this.retries(2);
   let h: EngineHarness;
-  let token = '';
+  let client: ApiClient;
+  let desk: DevicePhone;
   let phone: SipPhone;
-  let creds: { username: string; password: string };
   let deviceId = '';
 
-  const api = async (method: string, p: string, data?: unknown) => {
-    const res = await fetch(`${h.baseUrl}/v2/accounts/${h.accountId}${p}`, {
-      method,
-      headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
-      body: data === undefined ? undefined : JSON.stringify({ data }),
-    });
-    const body = (await res.json()) as { data: Record<string, unknown> };
-    if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(body)}`);
-    return body.data;
-  };
   /** Calls that reached the phone since event `from` (auto-answered ones show as established). */
   const incoming = (from: number) => phone.events.slice(from).filter((e) => e.type === 'CALL_INCOMING' || (e.type === 'CALL_ESTABLISHED' && e.direction === 'incoming'));
 
   before(async function () {
-    let root = '';
-    try {
-      root = stackRoot();
-    } catch {
-      /* no local stack */
-    }
-    if (process.getuid?.() !== 0 || !root || !fs.existsSync(path.join(root, 'usr/bin/baresip'))) this.skip();
+    if (!stackToolAvailable('baresip')) this.skip();
     h = await EngineHarness.start();
-    const auth = await fetch(`${h.baseUrl}/v2/api_auth`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ data: { api_key: h.app.config.masterApiKey } }),
-    });
-    token = ((await auth.json()) as { auth_token: string }).auth_token;
-    creds = { username: `fc${randomBytes(3).toString('hex')}`, password: randomBytes(9).toString('base64url') };
-    deviceId = String((await api('PUT', '/devices', { name: 'desk', device_type: 'sip_device', sip: creds })).id);
+    client = await apiClient(h);
     // The phone's own calls reach this harness's app (not the dialplan's default `ariflow`) because the
     // provisioner puts ARIFLOW_APP on the endpoint.
-    phone = await SipPhone.start({ ...creds, answermode: 'auto' });
-    await phone.waitRegistered(5000);
+    desk = await DevicePhone.create(client, 'desk', sipCredentials('fc'), { answermode: 'auto' });
+    deviceId = desk.id;
+    phone = desk.phone;
   });
   beforeEach(async () => {
     await new Promise((r) => setTimeout(r, 200));
-    const alive = await phone.command('reginfo', undefined, 1000).then(
-      () => true,
-      () => false,
-    );
-    if (alive) return;
-    await phone.stop().catch(() => {});
-    phone = await SipPhone.start({ ...creds, answermode: 'auto' });
-    await phone.waitRegistered(5000);
+    await desk.restartIfGone();
+    phone = desk.phone;
   });
   after(async () => {
-    await phone?.stop().catch(() => {});
+    await desk?.stop();
     await h?.stop();
   });
 
@@ -107,7 +78,7 @@ describe('feature codes on a real SIP phone (baresip)', function () {
   });
 
   it('call waiting off: while the phone is on a call a second call is busy (USER_BUSY) and does not ring it', async () => {
-    await api('PATCH', `/devices/${deviceId}`, { call_waiting: { enabled: false } });
+    await client.ok('PATCH', `/devices/${deviceId}`, { call_waiting: { enabled: false } });
     try {
       const hold = await h.callflow({ module: 'play', data: { id: 'tt-monkeys' } });
       const number = await h.callflow({ module: 'device', data: { id: deviceId, timeout: 5 }, children: { USER_BUSY: beep } });
@@ -125,7 +96,7 @@ describe('feature codes on a real SIP phone (baresip)', function () {
       expect(incoming(from)).to.deep.equal([]);
       await phone.hangup();
     } finally {
-      await api('PATCH', `/devices/${deviceId}`, { call_waiting: { enabled: true } });
+      await client.ok('PATCH', `/devices/${deviceId}`, { call_waiting: { enabled: true } });
     }
   });
 });

@@ -2,12 +2,11 @@
 // screening to three phones — the phone that answers without pressing 1 never gets the caller; the one that
 // presses 1 does, after hearing the whisper that the caller does not hear; the third stops ringing; the call
 // record names the one that took the call.
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
+import { apiClient } from '../../helpers/api-client.ts';
 import { EngineHarness } from '../../helpers/engine-harness.ts';
-import { SipPhone, stackRoot, type PhoneEvent } from '../../helpers/sip-phone.ts';
+import { PhoneBank } from '../../helpers/phones.ts';
+import { stackRoot, stackToolAvailable, type PhoneEvent, type SipPhone } from '../../helpers/sip-phone.ts';
 import { until } from '../ringing/helpers.ts';
 import { screenedMultiRing } from './helpers.ts';
 
@@ -16,65 +15,23 @@ describe('tracking dial: screening and whisper with real SIP phones (baresip)', 
   // baresip 1.1 may crash right after a call to it is cancelled (see test/modules/ringing/phones.test.ts).
   this.retries(2);
   let h: EngineHarness;
-  let token = '';
-  const phones: SipPhone[] = [];
-  const credentials: { username: string; password: string }[] = [];
-  const ids: string[] = [];
-
-  const api = async (method: string, p: string, data?: unknown) => {
-    const res = await fetch(`${h.baseUrl}/v2/accounts/${h.accountId}${p}`, {
-      method,
-      headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
-      body: data === undefined ? undefined : JSON.stringify({ data }),
-    });
-    const body = (await res.json()) as { data: Record<string, unknown> };
-    if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(body)}`);
-    return body.data;
-  };
+  let bank: PhoneBank;
+  let phones: SipPhone[] = [];
+  let ids: string[] = [];
 
   before(async function () {
-    let root = '';
-    try {
-      root = stackRoot();
-    } catch {
-      /* no local stack */
-    }
-    if (process.getuid?.() !== 0 || !root || !fs.existsSync(path.join(root, 'usr/bin/baresip'))) this.skip();
+    if (!stackToolAvailable('baresip')) this.skip();
     // The whisper is spoken by espeak-ng, which lives in the stack's root (set by the global setup when it runs the stack).
-    process.env.ARIFLOW_STACK_ROOT ??= root;
+    process.env.ARIFLOW_STACK_ROOT ??= stackRoot();
     h = await EngineHarness.start();
-    const auth = await fetch(`${h.baseUrl}/v2/api_auth`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ data: { api_key: h.app.config.masterApiKey } }),
-    });
-    token = ((await auth.json()) as { auth_token: string }).auth_token;
-    const tag = randomBytes(3).toString('hex');
-    for (let i = 0; i < 3; i++) {
-      const username = `td${tag}${i}`;
-      const password = randomBytes(9).toString('base64url');
-      const created = await api('PUT', '/devices', { name: `tracking phone ${i}`, device_type: 'sip_device', sip: { username, password } });
-      ids.push(String(created.id));
-      credentials.push({ username, password });
-      phones.push(await SipPhone.start({ username, password, answermode: 'manual' }));
-    }
-    await Promise.all(phones.map((p) => p.waitRegistered(5000)));
+    const client = await apiClient(h);
+    bank = await PhoneBank.create(client, 3, { prefix: 'td', name: (i) => `tracking phone ${i}` });
+    ({ phones, ids } = bank);
   });
-  beforeEach(async () => {
-    await new Promise((r) => setTimeout(r, 200));
-    for (let i = 0; i < phones.length; i++) {
-      const alive = await phones[i].command('reginfo', undefined, 1000).then(
-        () => true,
-        () => false,
-      );
-      if (alive) continue;
-      await phones[i].stop().catch(() => {});
-      phones[i] = await SipPhone.start({ ...credentials[i], answermode: 'manual' });
-      await phones[i].waitRegistered(5000);
-    }
-  });
+  // A phone baresip lost is started again, registered as before.
+  beforeEach(async () => bank.restartLost());
   after(async () => {
-    for (const p of phones) await p.stop().catch(() => {});
+    await bank?.stop();
     await h?.stop();
   });
 
