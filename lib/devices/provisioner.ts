@@ -75,6 +75,18 @@ export function createAriDeviceProvisioner(opts: {
     return boxes.map((b) => mwiMailbox(device.account_id as string, String(b._id)));
   }
 
+  /**
+   * Asterisk 22 cannot update an endpoint that carries channel variables (`set_var`, here ARIFLOW_APP):
+   * copying it for the update fails with "Allocation failed". Such an endpoint is deleted and created
+   * again; its registration lives on the aor and calls in progress keep their reference, so only an
+   * INVITE arriving in that millisecond would be refused.
+   */
+  async function endpointUpdate(id: string, endpoint: Record<string, string>): Promise<Record<string, string>> {
+    const existing = await pjsip.getPjsipObject?.('endpoint', id);
+    if (existing?.ARIFLOW_APP !== undefined) await pjsip.deletePjsipObject('endpoint', id);
+    return endpoint;
+  }
+
   async function push(device: DeviceLike): Promise<'pushed' | 'removed'> {
     const objects = pjsipObjectsFor(device, { mailboxes: await mailboxesOf(device), app: opts.app });
     if (!objects) {
@@ -84,7 +96,7 @@ export function createAriDeviceProvisioner(opts: {
     // Referenced objects first: the endpoint names its auth and aor.
     await pjsip.pushPjsipObject('auth', objects.id, objects.auth);
     await pjsip.pushPjsipObject('aor', objects.id, objects.aor);
-    await pjsip.pushPjsipObject('endpoint', objects.id, objects.endpoint);
+    await pjsip.pushPjsipObject('endpoint', objects.id, await endpointUpdate(objects.id, objects.endpoint));
     return 'pushed';
   }
 

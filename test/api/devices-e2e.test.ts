@@ -13,6 +13,7 @@ import { silentLogger } from '../../lib/log.ts';
 import { startApi, type Harness } from './harness.ts';
 
 describe('API: devices registered to Asterisk (end to end, baresip)', function () {
+  const appName = `ariflow-e2e-${randomUUID().slice(0, 8)}`;
   this.timeout(30_000);
   const config = loadConfig();
   // The same ARI adapter the app uses (lib/asterisk is the only code that speaks ARI).
@@ -28,7 +29,7 @@ describe('API: devices registered to Asterisk (end to end, baresip)', function (
   let deviceId = '';
 
   before(async () => {
-    ari = await connectAri({ ...config, ariApp: `ariflow-e2e-${randomUUID().slice(0, 8)}` }, silentLogger, { onCall: () => {} });
+    ari = await connectAri({ ...config, ariApp: appName }, silentLogger, { onCall: () => {} });
     pjsip = ari.pjsip;
     h = await startApi({
       devices: {
@@ -38,7 +39,7 @@ describe('API: devices registered to Asterisk (end to end, baresip)', function (
         pushAll: () => devices.pushAll(),
       },
     });
-    devices = createAriDeviceProvisioner({ pjsip, db: h.store.db, logger: silentLogger });
+    devices = createAriDeviceProvisioner({ pjsip, db: h.store.db, logger: silentLogger, app: appName });
     const acct = await h.childAccount(h.masterId, 'E2E');
     base = `/v2/accounts/${acct.id}`;
   });
@@ -77,6 +78,13 @@ describe('API: devices registered to Asterisk (end to end, baresip)', function (
 
     const listing = await h.request('GET', `${base}/devices/status`);
     expect(listing.body.data.find((d: { device_id: string }) => d.device_id === deviceId)).to.include({ registered: true });
+
+    // Asterisk cannot update an endpoint with channel variables (ARIFLOW_APP), so an edit recreates it:
+    // the phone's registration lives on the aor and survives.
+    const edited = await h.request('PATCH', `${base}/devices/${deviceId}`, { json: { data: { name: 'E2E phone (desk 2)' } } });
+    expect(edited.status).to.equal(200);
+    const still = await h.request('GET', `${base}/devices/${deviceId}/status`);
+    expect(still.body.data).to.include({ registered: true, endpoint_state: 'online' });
   });
 
   it('pushes every device again after Asterisk forgot them (restart / ARI reconnect)', async () => {
@@ -91,6 +99,11 @@ describe('API: devices registered to Asterisk (end to end, baresip)', function (
   });
 
   it('updates the objects when the device changes and removes them when it is deleted', async () => {
+    // An update of the endpoint keeps it sending its calls to this app (set_var is appended by Asterisk
+    // on update, so it must not be sent twice).
+    const renamed = await h.request('PATCH', `${base}/devices/${deviceId}`, { json: { data: { caller_id: { internal: { name: 'E2E renamed', number: '2098' } } } } });
+    expect(renamed.status).to.equal(200);
+    expect(await pjsip.getPjsipObject('endpoint', username)).to.include({ callerid: '"E2E renamed" <2098>', ARIFLOW_APP: appName });
     const newPassword = randomBytes(9).toString('base64url');
     const patched = await h.request('PATCH', `${base}/devices/${deviceId}`, { json: { data: { sip: { password: newPassword } } } });
     expect(patched.status).to.equal(200);
