@@ -59,4 +59,38 @@ describe('examples', function () {
     expect(rec.trace[0]).to.include({ module: 'menu', result: '2' });
     expect(rec.trace[1].module).to.equal('play');
   });
+
+  /** Waits until the caller has heard a playback whose media matches `pattern`. */
+  async function heard(caller: Awaited<ReturnType<typeof h.call>>, pattern: RegExp, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!caller.events().some((e) => e.type === 'PlaybackStarted' && pattern.test(e.playback?.media_uri ?? ''))) {
+      if (Date.now() > deadline) throw new Error(`no playback matching ${pattern} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('the steps tracking line (400): greeting, then the unregistered demo phones fall through to voicemail', async () => {
+    const caller = await h.call('400', { callerId: '"Prospect" <+15550001111>' });
+    await caller.waitUp();
+    // The demo phones are not registered here: the multi-ring step has nobody to ring and falls through.
+    await heard(caller, /vm-/);
+    await caller.hangup();
+    const rec = await h.record(caller.peerId);
+    expect(rec.trace.map((s) => s.module).slice(0, 3)).to.deep.equal(['tts', 'dial', 'voicemail']);
+    expect(rec.trace[1].result).to.equal('_');
+  });
+
+  it('the responsive tracking line (401): a first-time caller is asked for a ZIP and routed by it', async () => {
+    const caller = await h.call('401', { callerId: '"New" <+15550002222>' });
+    await caller.waitUp();
+    await caller.waitPlayback('PlaybackFinished');
+    await caller.sendDtmf('10001');
+    await heard(caller, /vm-/);
+    await caller.hangup();
+    const rec = await h.record(caller.peerId);
+    expect(rec.trace[0]).to.include({ module: 'responsive_route', result: '_' });
+    expect(rec.trace[1]).to.include({ module: 'zip_route', result: 'east' });
+    expect(rec.trace[2]).to.include({ module: 'device', result: '_' });
+    expect(rec.attributes.zip).to.equal('10001');
+  });
 });
