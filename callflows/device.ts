@@ -1,7 +1,7 @@
 // Rings a device (its registration plus any call-forward / failover legs); stop once answered and hung up.
 // Kazoo: cf_device, module name `device`.
 import { next, type ModuleDefinition } from '../lib/engine/module.ts';
-import { headersOf } from '../lib/legs/build.ts';
+import { propsFromData } from '../lib/legs/build.ts';
 import { text } from '../lib/legs/documents.ts';
 import { callerSide, Directory } from '../lib/legs/load.ts';
 import { legsForDevices, nothingToRing, outcomeOf, ringLegs } from '../lib/ringing/ring.ts';
@@ -29,23 +29,9 @@ const definition: ModuleDefinition = {
     const id = text(data.id);
     if (!id) return next('no device id');
     const dir = new Directory(ctx.data, ctx.accountId);
-    const timeoutSec = Number(data.timeout) > 0 ? Number(data.timeout) : DEFAULT_TIMEOUT_S;
-    const staticInvite = text(data.static_invite);
-    const headers = headersOf(data.custom_sip_headers, 'in');
-    const { legs, skipped } = await legsForDevices(dir, await callerSide(ctx, dir), [
-      {
-        deviceId: id,
-        props: {
-          source: 'device',
-          timeoutSec,
-          delaySec: Number(data.delay) || 0,
-          canCallSelf: data.can_call_self === true,
-          suppressClid: data.suppress_clid === true,
-          ...(staticInvite ? { staticInvite } : {}),
-          ...(Object.keys(headers).length ? { headers } : {}),
-        },
-      },
-    ]);
+    const props = propsFromData(data, 'device', DEFAULT_TIMEOUT_S);
+    const { timeoutSec } = props;
+    const { legs, skipped } = await legsForDevices(dir, await callerSide(ctx, dir), [{ deviceId: id, props }]);
     if (!legs.length) return nothingToRing(skipped, 'device not rung');
     const result = await ringLegs(ctx, legs, {
       strategy: data.dial_strategy === 'single' ? 'single' : 'simultaneous',

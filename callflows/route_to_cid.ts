@@ -3,6 +3,7 @@
 import { next, type CallContext, type ModuleDefinition } from '../lib/engine/module.ts';
 import { DESTINATION_KEY } from '../lib/branching/hunt.ts';
 import { isUsable, text, type Doc } from '../lib/legs/documents.ts';
+import { propsFromData } from '../lib/legs/build.ts';
 import { callerSide, Directory } from '../lib/legs/load.ts';
 import { legsForDevices, nothingToRing, outcomeOf, ringLegs } from '../lib/ringing/ring.ts';
 import { DEFAULT_TIMEOUT_S } from '../lib/ringing/ring-group.ts';
@@ -60,17 +61,9 @@ const definition: ModuleDefinition = {
     // A device found both directly and through its owner rings once.
     const unique = [...new Map(devices.map((d) => [String(d._id), d])).values()];
     if (!unique.length) return next(`no user or device has caller ID ${numbers[0]}`);
-    const timeoutSec = Number(data.timeout) > 0 ? Number(data.timeout) : DEFAULT_TIMEOUT_S;
-    const staticInvite = text(data.static_invite);
-    const props = {
-      // A direct call to the person (their direct_calls_only forwards apply), not a group call.
-      source: 'user' as const,
-      timeoutSec,
-      delaySec: Number(data.delay) || 0,
-      canCallSelf: data.can_call_self === true,
-      suppressClid: data.suppress_clid === true,
-      ...(staticInvite ? { staticInvite } : {}),
-    };
+    // A direct call to the person (their direct_calls_only forwards apply), not a group call.
+    const props = propsFromData(data, 'user', DEFAULT_TIMEOUT_S);
+    const { timeoutSec } = props;
     const { legs, skipped } = await legsForDevices(dir, await callerSide(ctx, dir), unique.map((d) => ({ deviceId: String(d._id), props })), unique);
     if (!legs.length) return nothingToRing(skipped);
     // Kazoo rings the matches as a simultaneous ring group.

@@ -1,7 +1,7 @@
 // Rings every device a user owns (or is hot-desked on); stop once answered and hung up.
 // Kazoo: cf_user, module name `user`.
 import { next, type ModuleDefinition } from '../lib/engine/module.ts';
-import { headersOf } from '../lib/legs/build.ts';
+import { propsFromData } from '../lib/legs/build.ts';
 import { text } from '../lib/legs/documents.ts';
 import { callerSide, Directory } from '../lib/legs/load.ts';
 import { legsForDevices, nothingToRing, outcomeOf, ringLegs } from '../lib/ringing/ring.ts';
@@ -32,18 +32,8 @@ const definition: ModuleDefinition = {
     // A missing or disabled user has no endpoints: Kazoo continues.
     if (!(await dir.user(id))) return next('user not found');
     const devices = await dir.ownedDevices(id);
-    const timeoutSec = Number(data.timeout) > 0 ? Number(data.timeout) : DEFAULT_TIMEOUT_S;
-    const staticInvite = text(data.static_invite);
-    const headers = headersOf(data.custom_sip_headers, 'in');
-    const props = {
-      source: 'user' as const,
-      timeoutSec,
-      delaySec: Number(data.delay) || 0,
-      canCallSelf: data.can_call_self === true,
-      suppressClid: data.suppress_clid === true,
-      ...(staticInvite ? { staticInvite } : {}),
-      ...(Object.keys(headers).length ? { headers } : {}),
-    };
+    const props = propsFromData(data, 'user', DEFAULT_TIMEOUT_S);
+    const { timeoutSec } = props;
     const { legs, skipped } = await legsForDevices(
       dir,
       await callerSide(ctx, dir),

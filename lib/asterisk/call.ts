@@ -40,6 +40,7 @@ import { AriRequestError } from './ari-errors.ts';
 import type { AriChannel, AriEvent } from './ari-types.ts';
 import { runDial } from './dial.ts';
 import { activeCalls } from './active-calls.ts';
+import type { SessionHost } from './session.ts';
 import * as takeover from './takeover.ts';
 import { joinConference } from './conference.ts';
 import { runPage } from './page.ts';
@@ -559,10 +560,7 @@ export class AriCall implements CallControl {
 
   page(legs: DialLeg[], opts: PageOptions): Promise<PageResult> {
     if (this.ended) return Promise.reject(this.gone());
-    const { app, reserveChannelId, releaseChannel } = this.host;
-    if (!app || !reserveChannelId || !releaseChannel) return Promise.reject(new Error('paging needs a connection that can create channels'));
-    const host = { rest: this.host.rest, app, reserveChannelId: reserveChannelId.bind(this.host), releaseChannel: releaseChannel.bind(this.host) };
-    return runPage(this.tapped(), host, legs, opts);
+    return Promise.resolve().then(() => runPage(this.tapped(), this.sessionHost('paging'), legs, opts));
   }
 
   /** This call as dial/page/conference sessions see it (they follow its events through the tap). */
@@ -581,20 +579,7 @@ export class AriCall implements CallControl {
 
   dial(legs: DialLeg[], opts: DialOptions): Promise<DialResult> {
     if (this.ended) return Promise.reject(this.gone());
-    const { app, reserveChannelId, releaseChannel } = this.host;
-    if (!app || !reserveChannelId || !releaseChannel) return Promise.reject(new Error('dialling needs a connection that can create channels'));
-    const host = { rest: this.host.rest, app, reserveChannelId: reserveChannelId.bind(this.host), releaseChannel: releaseChannel.bind(this.host) };
-    const caller = {
-      id: this.id,
-      signal: this.signal,
-      log: this.log,
-      isAnswered: () => this.isAnswered(),
-      answer: () => this.answer(),
-      setTap: (tap: ((e: AriEvent) => void) | undefined) => {
-        this.tap = tap;
-      },
-    };
-    return runDial(caller, host, legs, opts);
+    return Promise.resolve().then(() => runDial(this.tapped(), this.sessionHost('dialling'), legs, opts));
   }
 
   // ---- other calls (lib/asterisk/takeover.ts) ----
@@ -637,10 +622,15 @@ export class AriCall implements CallControl {
     return takeover.callBack(this.takeoverHost(), this.log, leg, exten, opts);
   }
 
-  private takeoverHost(): takeover.TakeoverHost {
+  /** The connection as dial, page and takeover sessions use it; throws when it cannot create channels. */
+  private sessionHost(what: string): SessionHost {
     const { app, reserveChannelId, releaseChannel } = this.host;
-    if (!app || !reserveChannelId || !releaseChannel) throw new Error('acting on other calls needs a connection that can create channels');
+    if (!app || !reserveChannelId || !releaseChannel) throw new Error(`${what} needs a connection that can create channels`);
     return { rest: this.host.rest, app, reserveChannelId: reserveChannelId.bind(this.host), releaseChannel: releaseChannel.bind(this.host) };
+  }
+
+  private takeoverHost(): SessionHost {
+    return this.sessionHost('acting on other calls');
   }
 
   sleep(ms: number): Promise<void> {

@@ -6,9 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { CallGoneError, type CallTarget, type DialLeg, type EavesdropMode, type ParkSlot, type Parking, type TakeResult } from '../callcontrol/port.ts';
 import type { Logger } from '../log.ts';
 import { activeCalls, type Taken, type Taker } from './active-calls.ts';
-import type { AriEvent } from './ari-types.ts';
 import { channelEndpoint, legVariables } from './dial.ts';
-import type { AriRest } from './rest.ts';
+import type { SessionHost } from './session.ts';
 import { modeForDigit, whisperOf } from '../crosscall/eavesdrop.ts';
 
 /** The call doing the taking (AriCall). */
@@ -21,12 +20,8 @@ export interface TakingCall {
   waitForHangup(): Promise<void>;
 }
 
-export interface TakeoverHost {
-  readonly rest: AriRest;
-  readonly app: string;
-  reserveChannelId(handler: (event: AriEvent) => void): string;
-  releaseChannel(id: string): void;
-}
+/** The connection takeover sessions create snoops and call-back legs on (the same as dial's). */
+export type TakeoverHost = SessionHost;
 
 /** How often callBack() looks whether the new call reached the app. */
 const CALLBACK_POLL_MS = 250;

@@ -84,6 +84,24 @@ export function headersOf(v: unknown, part: 'in' | 'out'): Record<string, string
   return out;
 }
 
+/**
+ * The properties a device/user-style node gives its legs, from its `data` (timeout, delay, can_call_self,
+ * suppress_clid, static_invite, custom_sip_headers); a timeout of 0 or none means `defaultTimeoutSec`.
+ */
+export function propsFromData(data: Record<string, unknown>, source: LegSource, defaultTimeoutSec: number): BuildProps {
+  const staticInvite = text(data.static_invite);
+  const headers = headersOf(data.custom_sip_headers, 'in');
+  return {
+    source,
+    timeoutSec: Number(data.timeout) > 0 ? Number(data.timeout) : defaultTimeoutSec,
+    delaySec: Number(data.delay) || 0,
+    canCallSelf: data.can_call_self === true,
+    suppressClid: data.suppress_clid === true,
+    ...(staticInvite ? { staticInvite } : {}),
+    ...(Object.keys(headers).length ? { headers } : {}),
+  };
+}
+
 /** The Alert-Info of a device's leg: the module's, then set_alert_info's, then the endpoint's ringtone. */
 export function alertInfoFor(endpoint: Endpoint, props: BuildProps, caller: CallerSide): string | undefined {
   return props.alertInfo ?? caller.alertInfo ?? (caller.onnet ? endpoint.ringtones.internal : endpoint.ringtones.external);
