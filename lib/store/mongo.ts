@@ -28,7 +28,16 @@ export const collectionIndexes: Record<string, IndexDescription[]> = {
   media: [{ key: { account_id: 1, _id: 1 } }],
   directories: [{ key: { account_id: 1, _id: 1 } }],
   conferences: [{ key: { account_id: 1, _id: 1 } }],
-  calls: [{ key: { account_id: 1, started_at: -1 } }],
+  resources: [{ key: { account_id: 1, _id: 1 } }],
+  faxboxes: [{ key: { account_id: 1, _id: 1 } }],
+  faxes: [{ key: { account_id: 1, _id: 1 } }],
+  // responsive_route's first-time / repeat caller looks up the caller's earlier calls.
+  calls: [{ key: { account_id: 1, started_at: -1 } }, { key: { account_id: 1, caller_id_number: 1, started_at: -1 } }],
+  // Per-call attribution (lib/tracking/attribution.ts) looks up the dialled number.
+  tracking_numbers: [{ key: { account_id: 1, number: 1 } }],
+  number_pools: [{ key: { account_id: 1, _id: 1 } }],
+  pool_numbers: [{ key: { account_id: 1, number: 1 } }],
+  visitor_sessions: [{ key: { account_id: 1, pool_id: 1 } }],
 };
 
 export interface Store {
