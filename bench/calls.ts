@@ -3,15 +3,14 @@
 // both driven the same way on the same Asterisk in one run; then the engine's added latency per step
 // (ARI event → the next ARI command) at half of the measured stored-callflow rate.
 //
-//   npx tsx bench/calls.ts [--duration 15] [--inflight 24]
+//   npx tsx bench/calls.ts [--duration 5] [--rounds 3] [--inflight 24]
 //
-// Load: a driver keeps `inflight` calls up, each `Local/<n>@inbound` originated with its `;1` half parked in
-// Echo; ariflow (or the bare app) gets the `;2` half. A call counts when its `;1` half is destroyed. Calls
-// are originated as G.711 µ-law, what SIP phones and carriers send (a Local channel left to choose would
-// run at signed linear 192 kHz and make Asterisk resample every prompt).
-// Needs the local stack (or ARI_URL/MONGO_URL); ariflow runs in this process under its own app name.
+// Load: SIPp places real SIP calls into Asterisk (bench/sipp-load.ts), `inflight` at a time, each replaced as
+// soon as it ends; a call counts when SIPp got the BYE and answered it. A third app answers, plays the same
+// prompt and hangs up: the flow against it is the engine's own cost (routing, the flow walk, set_variables,
+// the call record); the bare app against it is what the prompt costs Asterisk and the ARI client.
+// Needs the local stack and root (SIPp runs in its chroot); ariflow runs in this process under its own app name.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../lib/config.ts';
@@ -19,128 +18,27 @@ import { silentLogger } from '../lib/log.ts';
 import { startAriflow } from '../lib/main.ts';
 import { encodeWav } from '../lib/tts/wav.ts';
 import { writeUlawCopy } from '../lib/media/ulaw.ts';
-import { connectAri } from '../lib/asterisk/index.ts';
-import { cpuPerCall, cpuSnapshot } from './cpu.ts';
+import { connectAri, PjsipConfig } from '../lib/asterisk/index.ts';
+import type { CallControl } from '../lib/callcontrol/port.ts';
+import { cpuPerCall, cpuSnapshot, type CpuSnapshot } from './cpu.ts';
+import { SippLoad, type LoadResult } from './sipp-load.ts';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
-const durationS = Number(args.get('duration') ?? 15);
+const durationS = Number(args.get('duration') ?? 5);
 const inflight = Number(args.get('inflight') ?? 24);
-
-interface Ws {
-  on(event: string, listener: (...a: any[]) => void): void;
-  close(): void;
-}
-const WebSocket = createRequire(import.meta.url)('ws') as new (url: string, opts?: object) => Ws;
+const rounds = Number(args.get('rounds') ?? 3);
 
 const base = loadConfig();
-const auth = 'Basic ' + Buffer.from(`${base.ariUsername}:${base.ariPassword}`).toString('base64');
-
-async function ari(method: string, p: string, query: Record<string, string> = {}, body?: unknown) {
-  const url = new URL(`/ari${p}`, base.ariUrl);
-  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-  const res = await fetch(url, {
-    method,
-    headers: { authorization: auth, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (res.status >= 400 && res.status !== 404) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? undefined : res.json().catch(() => undefined);
-}
-
-function events(app: string, onEvent: (e: any) => void): Promise<Ws> {
-  const url = new URL(base.ariUrl);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.pathname = '/ari/events';
-  url.searchParams.set('app', app);
-  url.searchParams.set('api_key', `${base.ariUsername}:${base.ariPassword}`);
-  const ws = new WebSocket(url.toString());
-  ws.on('message', (data: Buffer) => onEvent(JSON.parse(data.toString('utf8'))));
-  return new Promise((resolve, reject) => {
-    ws.on('open', () => resolve(ws));
-    ws.on('error', reject);
-  });
-}
-
-/** Keeps `inflight` calls up for `seconds` into Stasis app `target`; returns completed calls per second. */
-async function drive(target: string, number: string, seconds: number, inflightCalls: number, ratePerSec?: number) {
-  const driverApp = `bench-driver-${randomUUID().slice(0, 8)}`;
-  let completed = 0;
-  let failed = 0;
-  let running = true;
-  // The ;1 half enters the driver's app once the far end answers; its StasisEnd means the call is over.
-  const done = new Map<string, () => void>();
-  const ws = await events(driverApp, (e) => {
-    if (e.type === 'StasisEnd' && done.has(e.channel.id)) {
-      done.get(e.channel.id)!();
-      done.delete(e.channel.id);
-    }
-  });
-  const originate = async (): Promise<void> => {
-    const id = randomUUID();
-    const ended = new Promise<void>((r) => done.set(id, r));
-    try {
-      await ari('POST', '/channels', { endpoint: `Local/${number}@inbound`, channelId: id, app: driverApp, timeout: '30', callerId: '"bench" <5550000>', formats: 'ulaw' }, { variables: { __ARIFLOW_APP: target } });
-    } catch {
-      failed++;
-      done.delete(id);
-      return;
-    }
-    // A call that never answers would stall this worker: give up on it after 10 s.
-    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10_000).unref());
-    if ((await Promise.race([ended, timeout])) === 'timeout') {
-      failed++;
-      done.delete(id);
-      return;
-    }
-    completed++;
-  };
-  const t0 = performance.now();
-  const deadline = t0 + seconds * 1000;
-  const workers: Promise<void>[] = [];
-  if (ratePerSec) {
-    // Open loop at a fixed rate (for the latency run).
-    const gap = 1000 / ratePerSec;
-    workers.push(
-      (async () => {
-        const pending: Promise<void>[] = [];
-        for (let next = performance.now(); performance.now() < deadline; next += gap) {
-          const wait = next - performance.now();
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-          pending.push(originate());
-        }
-        await Promise.all(pending);
-      })(),
-    );
-  } else {
-    for (let i = 0; i < inflightCalls; i++) {
-      workers.push(
-        (async () => {
-          while (running && performance.now() < deadline) await originate();
-        })(),
-      );
-    }
-  }
-  await Promise.all(workers);
-  running = false;
-  const elapsed = (performance.now() - t0) / 1000;
-  ws.close();
-  return { rate: completed / elapsed, completed, failed, elapsed };
-}
 
 /**
- * The baseline: a Stasis app that answers and hangs up, over the same ARI adapter as ariflow (lib/asterisk),
- * so the difference between the two runs is the engine: routing, the flow walk, the modules, the record.
+ * A baseline: a Stasis app over the same ARI adapter as ariflow (lib/asterisk) that runs `handle` on each call,
+ * so the difference between it and ariflow is the engine.
  */
-async function bareApp(): Promise<{ app: string; close(): Promise<void> }> {
-  const app = `bench-bare-${randomUUID().slice(0, 8)}`;
-  const conn = await connectAri({ ...base, ariApp: app }, silentLogger, {
-    onCall: async (call) => {
-      await call.answer();
-      await call.hangup();
-    },
-  });
-  return { app, close: () => conn.close({ hangupCalls: true }) };
+async function bareApp(name: string, handle: (call: CallControl) => Promise<void>) {
+  const app = `bench-${name}-${randomUUID().slice(0, 8)}`;
+  const conn = await connectAri({ ...base, ariApp: app }, silentLogger, { onCall: handle });
+  return { app, conn, close: () => conn.close({ hangupCalls: true }) };
 }
 
 function pct(sorted: number[], p: number) {
@@ -151,9 +49,9 @@ function pct(sorted: number[], p: number) {
 // prompts it makes (TTS, uploads): the WAV plus its µ-law copy.
 const promptDir = path.join(base.mediaDir, 'bench');
 mkdirSync(promptDir, { recursive: true });
-const wav = encodeWav({ pcm: Buffer.alloc(160 * 2), sampleRate: 8000 });
-writeFileSync(path.join(promptDir, 'blip20ms.wav'), wav);
-await writeUlawCopy(path.join(promptDir, 'blip20ms'), Buffer.alloc(160 * 2));
+const prompt = path.join(promptDir, 'blip20ms');
+writeFileSync(`${prompt}.wav`, encodeWav({ pcm: Buffer.alloc(160 * 2), sampleRate: 8000 }));
+await writeUlawCopy(prompt, Buffer.alloc(160 * 2));
 
 const dbName = `ariflow_bench_${randomBytes(3).toString('hex')}`;
 const mongo = new URL(base.mongoUrl);
@@ -172,38 +70,70 @@ await flow.store.db.collection('callflows').insertOne({
   flow: {
     module: 'answer', data: {}, children: { _: {
       module: 'set_variables', data: { custom_application_vars: { campaign: 'bench' } }, children: { _: {
-        module: 'play', data: { id: `sound:${path.join(promptDir, 'blip20ms')}`.replace(/^sound:/, '') }, children: { _: {
+        module: 'play', data: { id: prompt }, children: { _: {
           module: 'hangup', data: {} } } } } } },
   },
 });
 
-const bare = await bareApp();
-console.log(`calls benchmark: ${durationS} s per run, ${inflight} calls in flight, Asterisk at ${base.ariUrl}`);
-await drive(bare.app, number, 2, inflight); // warm-up
-let cpu0 = cpuSnapshot();
-const bareRun = await drive(bare.app, number, durationS, inflight);
-const bareCpu = cpuPerCall(cpu0, cpuSnapshot(), bareRun.completed);
-await bare.close();
-await drive(config.ariApp, number, 2, inflight); // warm-up (route cache, TTS-free flow)
-cpu0 = cpuSnapshot();
-const flowRun = await drive(config.ariApp, number, durationS, inflight);
-const flowCpu = cpuPerCall(cpu0, cpuSnapshot(), flowRun.completed);
+const bare = await bareApp('bare', async (call) => {
+  await call.answer();
+  await call.hangup();
+});
+const prompted = await bareApp('prompt', async (call) => {
+  await call.answer();
+  await call.play([`sound:${prompt}`]);
+  await call.hangup();
+});
+const load = await SippLoad.create(new PjsipConfig(flow.ari.rest));
+await load.endpointFor('bench-bare', bare.app);
+await load.endpointFor('bench-prompt', prompted.app);
+await load.endpointFor('bench-ariflow', config.ariApp);
 
-console.log(`  bare ARI app over lib/asterisk (answer, hangup):   ${bareRun.rate.toFixed(0)} calls/s (${bareRun.completed} calls, ${bareRun.failed} failed)`);
-console.log(`  ariflow stored callflow (answer, set_variables, 20 ms prompt, hangup): ${flowRun.rate.toFixed(0)} calls/s (${flowRun.completed} calls, ${flowRun.failed} failed)`);
-console.log(`  ratio: ${(flowRun.rate / bareRun.rate).toFixed(2)}`);
-if (bareCpu) console.log(`  bare app ${bareCpu}`);
-if (flowCpu) console.log(`  stored callflow ${flowCpu}`);
+const apps = [
+  { endpoint: 'bench-bare', label: 'bare ARI app over lib/asterisk (answer, hangup)', short: 'bare app' },
+  { endpoint: 'bench-prompt', label: 'bare ARI app with the prompt (answer, 20 ms prompt, hangup)', short: 'bare app with the prompt' },
+  { endpoint: 'bench-ariflow', label: 'ariflow stored callflow (answer, set_variables, 20 ms prompt, hangup)', short: 'stored callflow' },
+];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+console.log(`calls benchmark: ${rounds} rounds of ${durationS} s per app (the order turns each round), ${inflight} SIP calls in flight (SIPp), Asterisk at ${base.ariUrl}`);
+for (const app of apps) await load.run(app.endpoint, number, { seconds: 2, inflight }); // warm-up (route cache, connections)
+const runs = new Map<string, LoadResult[]>(apps.map((a) => [a.endpoint, []]));
+const cpu = new Map<string, { before: CpuSnapshot | undefined; after: CpuSnapshot | undefined }[]>(apps.map((a) => [a.endpoint, []]));
+for (let round = 0; round < rounds; round++) {
+  for (let i = 0; i < apps.length; i++) {
+    const { endpoint } = apps[(i + round) % apps.length];
+    const before = cpuSnapshot();
+    runs.get(endpoint)!.push(await load.run(endpoint, number, { seconds: durationS, inflight }));
+    cpu.get(endpoint)!.push({ before, after: cpuSnapshot() });
+  }
+}
+const rate = new Map(apps.map((a) => [a.endpoint, median(runs.get(a.endpoint)!.map((r) => r.rate))]));
+for (const app of apps) {
+  const rs = runs.get(app.endpoint)!;
+  const calls = rs.reduce((n, r) => n + r.completed, 0);
+  const failed = rs.reduce((n, r) => n + r.failed, 0);
+  console.log(`  ${app.label}: ${rate.get(app.endpoint)!.toFixed(0)} calls/s (median of ${rs.map((r) => r.rate.toFixed(0)).join(', ')}; ${calls} calls, ${failed} failed)`);
+}
+const [bareRate, promptRate, flowRate] = apps.map((a) => rate.get(a.endpoint)!);
+console.log(`  ratio to the bare app: ${(flowRate / bareRate).toFixed(2)}; to the bare app with the prompt (the engine's own cost): ${(flowRate / promptRate).toFixed(2)}; the prompt alone: ${(promptRate / bareRate).toFixed(2)}`);
+for (const app of apps) {
+  const line = cpuPerCall(cpu.get(app.endpoint)!, runs.get(app.endpoint)!.reduce((n, r) => n + r.completed, 0));
+  if (line) console.log(`  ${app.short} ${line}`);
+}
+await bare.close();
+await prompted.close();
 
 const latency = flow.ari.stepLatency;
 {
   latency.reset();
-  const half = Math.max(1, Math.round(flowRun.rate / 2));
-  const run = await drive(config.ariApp, number, Math.min(durationS, 10), inflight, half);
+  const half = Math.max(1, Math.round(flowRate / 2));
+  const run = await load.run('bench-ariflow', number, { seconds: 10, rate: half });
   const s = latency.samples().sort((a, b) => a - b);
   console.log(`  engine step latency (ARI event → next ARI command) at ${half} calls/s (${run.completed} calls, ${s.length} steps): p50 ${pct(s, 50).toFixed(3)} ms, p99 ${pct(s, 99).toFixed(3)} ms`);
 }
-console.log(`  command: npx tsx bench/calls.ts --duration ${durationS} --inflight ${inflight}`);
+console.log(`  command: npx tsx bench/calls.ts --duration ${durationS} --rounds ${rounds} --inflight ${inflight}`);
+await load.close();
 await flow.close();
 const { MongoClient } = await import('mongodb');
 const c = new MongoClient(base.mongoUrl);

@@ -10,7 +10,7 @@ useLocalStack();
 
 const runs: [string, string[]][] = [
   ['bench/api.ts', ['--duration', '10']],
-  ['bench/calls.ts', ['--duration', '15', '--inflight', '24']],
+  ['bench/calls.ts', ['--duration', '5', '--rounds', '3', '--inflight', '24']],
 ];
 let failed = false;
 for (const [file, args] of runs) {

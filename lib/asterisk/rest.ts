@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import ari, { type Client } from 'ari-client';
 import { CallGoneError, UpstreamTimeoutError } from '../callcontrol/port.ts';
 import { AriRequestError, AriUnreachableError, ariErrorMessage, isChannelGoneMessage } from './ari-errors.ts';
+import { installAriHttp } from './ari-http.ts';
 
 // swagger-client (under ari-client) assigns an implicit global `log` that console.logs a deprecation
 // notice on every connect and keeps every message in `log.history`; replace it with a no-op.
@@ -18,7 +19,9 @@ import { AriRequestError, AriUnreachableError, ariErrorMessage, isChannelGoneMes
 {
   const swagger = createRequire(createRequire(import.meta.url).resolve('ari-client'))('swagger-client') as {
     PasswordAuthorization?: { prototype: { apply(obj: { headers: Record<string, string> }): boolean } };
+    SwaggerHttp?: { prototype: { execute(obj: unknown): unknown } };
   };
+  installAriHttp(swagger);
   const proto = swagger.PasswordAuthorization?.prototype as
     | { apply(obj: { headers: Record<string, string> }): boolean; username?: string; password?: string; header?: string }
     | undefined;

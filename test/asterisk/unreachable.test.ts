@@ -2,7 +2,7 @@
 // startupTimeoutMs with a message naming ARI and the URL, refused credentials fail at once.
 import net from 'node:net';
 import { expect } from 'chai';
-import { AriUnreachableError } from '../../lib/asterisk/ari-errors.ts';
+import { AriRequestError, AriUnreachableError } from '../../lib/asterisk/ari-errors.ts';
 import { connectAri } from '../../lib/asterisk/connection.ts';
 import { AriCredentialsError } from '../../lib/asterisk/rest.ts';
 import { UpstreamTimeoutError } from '../../lib/callcontrol/port.ts';
@@ -42,6 +42,28 @@ describe('asterisk: ARI unreachable (real Asterisk behind a proxy)', function ()
       await call.hangup();
     } finally {
       await driver.close();
+      await flow.close({ hangupCalls: false });
+      await proxy.close();
+    }
+  });
+
+  it('a REST call to an ARI that refuses connections fails with the socket error instead of waiting out the timeout; the next call after ARI is back works', async () => {
+    const proxy = await new TcpProxy(ariPort).start();
+    // A request timeout far beyond the test's own: only a failure at once passes.
+    const flow = await startAriflow(testConfig({ ariUrl: proxy.url, ariRequestTimeoutMs: 120_000 }), { pingIntervalMs: 0 });
+    try {
+      const before = await flow.conn.rest.call('channels.list', (c) => c.channels.list());
+      expect(before).to.be.an('array');
+      proxy.mode = 'reset';
+      proxy.dropAll(); // kept-alive REST connections too
+      const down = await settle(flow.conn.rest.call('channels.list', (c) => c.channels.list()));
+      const err = down.ok ? undefined : (down.error as Error);
+      expect(err).to.be.instanceOf(AriRequestError);
+      expect(err?.message).to.match(/^ARI channels\.list failed: (ECONNRESET|ECONNREFUSED|EPIPE)/);
+      proxy.mode = 'forward';
+      const after = await flow.conn.rest.call('channels.list', (c) => c.channels.list());
+      expect(after).to.be.an('array');
+    } finally {
       await flow.close({ hangupCalls: false });
       await proxy.close();
     }
