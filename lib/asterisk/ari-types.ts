@@ -73,5 +73,8 @@ export interface AriEvent {
   /** Dial: the dialled channel, and how dialling it goes (RINGING, ANSWER, BUSY, CONGESTION, NOANSWER, CHANUNAVAIL, CANCEL...). */
   peer?: AriChannel;
   dialstatus?: string;
+  /** ChannelUserevent (dialplan UserEvent): its name, and its `Header: value` arguments as an object. */
+  eventname?: string;
+  userevent?: Record<string, string>;
   [extra: string]: unknown;
 }

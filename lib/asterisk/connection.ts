@@ -320,6 +320,20 @@ export class AriConnection extends EventEmitter implements CallHost {
       this.logger.error({ err }, 'onConnected threw');
     }
     this.sweep().catch((err: Error) => this.logger.warn({ err: err.message }, 'ARI channel sweep failed'));
+    this.filterEvents().catch((err: Error) => this.logger.warn({ err: err.message }, 'ARI event filter not set'));
+  }
+
+  /**
+   * Asks Asterisk not to send ChannelVarset events to the app. Nothing here reads them, and every SIP call
+   * brings five at its hangup (chan_pjsip's RTPAUDIOQOS* statistics), each with the channel's whole snapshot:
+   * about half of a short call's events. Values ariflow needs from the dialplan come as user events instead.
+   * Set on every (re)connection: the filter belongs to the app, which Asterisk may have dropped meanwhile.
+   */
+  private async filterEvents(): Promise<void> {
+    const filter = { disallowed: [{ type: 'ChannelVarset' }] };
+    await this.rest.call('applications.filter', (c) =>
+      (c.applications as unknown as { filter(p: { applicationName: string; filter: object }): Promise<unknown> }).filter({ applicationName: this.app, filter }),
+    );
   }
 
   /**

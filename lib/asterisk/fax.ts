@@ -1,9 +1,9 @@
 // CallControl.receiveFax() over ARI. ARI cannot run ReceiveFAX (res_fax) itself, so a Local channel does:
 // Local/receive@ariflow-fax/n (asterisk/etc/extensions.conf) is originated into the app with pre-generated ids
 // for both halves; its ;1 half enters the app and is bridged with the caller, its ;2 half runs ReceiveFAX into
-// the file and then sets ARIFLOW_FAX_RESULT=<status>|<pages>|<error> (also from `h` when the call ends first).
-// ARI subscribes the originating app to both halves of a Local channel, so that assignment arrives as a
-// ChannelVarset event of ;2. The file is written by Asterisk straight into the media folder it shares with
+// the file and then reports <status>|<pages>|<error> in a user event (also from `h` when the call ends first).
+// ARI subscribes the originating app to both halves of a Local channel, so that event arrives as a
+// ChannelUserevent of ;2 (the app filters ChannelVarset out: see connection.ts). The file is written by Asterisk straight into the media folder it shares with
 // ariflow (same path in the local chroot and in docker-compose's shared volume).
 // A fax machine that calls announces itself with CNG (1100 Hz, 0.5 s every 3 s): with timeoutSec, res_tonedetect
 // listens for it on what the bridge sends to ;1, and no CNG in time ends the session (`timeout`).
@@ -16,7 +16,8 @@ import type { AriEvent } from './ari-types.ts';
 import type { AriRest } from './rest.ts';
 
 export const FAX_CONTEXT = 'ariflow-fax';
-const RESULT_VAR = 'ARIFLOW_FAX_RESULT';
+/** The user event (dialplan UserEvent) whose `result` is <status>|<pages>|<error>. */
+const RESULT_EVENT = 'AriflowFax';
 /** CNG: 1100 Hz; a burst lasts 0.5 s, so 350 ms of it counts. */
 const CNG_HZ = 1100;
 const CNG_MIN_MS = 350;
@@ -74,7 +75,7 @@ export async function runReceiveFax(caller: FaxCaller, host: FaxHost, opts: FaxR
     changed();
   });
   const faxId = host.reserveChannelId((e) => {
-    if (e.type === 'ChannelVarset' && e.variable === RESULT_VAR && resultValue === undefined) resultValue = String(e.value ?? '');
+    if (e.type === 'ChannelUserevent' && e.eventname === RESULT_EVENT && resultValue === undefined) resultValue = String(e.userevent?.result ?? '');
     else if (e.type === 'ChannelDestroyed') faxGone = true;
     else return;
     changed();

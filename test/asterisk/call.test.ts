@@ -48,6 +48,19 @@ describe('asterisk: AriCall (real Asterisk)', function () {
     await call.waitForHangup();
   });
 
+  it('asks Asterisk to leave ChannelVarset events out of the app (nothing reads them; SIP hangups bring five)', async () => {
+    type App = { events_allowed?: { type: string }[]; events_disallowed?: { type: string }[] };
+    const read = () => flow.conn.rest.call('applications.get', (c) => c.applications.get({ applicationName: flow.app }) as unknown as Promise<App>);
+    let app = await read();
+    // The filter goes out right after the websocket opens.
+    for (let i = 0; i < 40 && !(app.events_disallowed ?? []).length; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      app = await read();
+    }
+    expect(app.events_disallowed).to.deep.equal([{ type: 'ChannelVarset' }]);
+    expect(app.events_allowed ?? []).to.deep.equal([]);
+  });
+
   it('reports a missing file as failed within a second, and still plays the rest of the list', async () => {
     const caller = await driver.call('5551001', { targetApp: flow.app });
     const { call } = await flow.nextCall();
