@@ -15,8 +15,8 @@ const definition: ModuleDefinition = {
     ...approvalFields,
     // ariflow: Kazoo always starts listening; `mode` is the starting mode. While eavesdropping the digits
     // switch it as on Kazoo's media server: 0 listen, 1 whisper to the other party, 2 whisper to the
-    // target, 3 full (three-way).
-    mode: { type: 'string', enum: [...EAVESDROP_MODES], default: 'listen', description: 'Starting mode. listen; whisper: the target device hears the eavesdropper; whisper_other: the other party does; full: both do (barge). DTMF 0/1/2/3 switch listen/whisper_other/whisper/full.' },
+    // target, 3 full (three-way); `*` moves to the target's next call (a user on several devices).
+    mode: { type: 'string', enum: [...EAVESDROP_MODES], default: 'listen', description: 'Starting mode. listen; whisper: the target device hears the eavesdropper; whisper_other: the other party does; full: both do (barge). DTMF 0/1/2/3 switch listen/whisper_other/whisper/full; * moves to the target\'s next call.' },
   }),
   children: [],
   implemented: true,

@@ -8,7 +8,7 @@ import type { Logger } from '../log.ts';
 import { activeCalls, type Taken, type Taker } from './active-calls.ts';
 import { channelEndpoint, legVariables } from './dial.ts';
 import type { SessionHost } from './session.ts';
-import { modeForDigit, whisperOf } from '../crosscall/eavesdrop.ts';
+import { modeForDigit, NEXT_CHANNEL_DIGIT, whisperOf } from '../crosscall/eavesdrop.ts';
 
 /** The call doing the taking (AriCall). */
 export interface TakingCall {
@@ -122,8 +122,15 @@ export async function eavesdrop(
   mode: EavesdropMode,
   digits?: (onDigit: (digit: string) => void) => () => void,
 ): Promise<{ status: 'none' | 'ended'; modes?: EavesdropMode[] }> {
-  const chan = activeCalls.channelsOf(target).find((c) => c.state === 'answered' && c.callId !== self.id && c.channelId !== self.id);
-  if (!chan) return { status: 'none' };
+  /** The target's answered channels (not the eavesdropper's own call), in a stable order. */
+  const candidates = () =>
+    activeCalls
+      .channelsOf(target)
+      .filter((c) => c.state === 'answered' && c.callId !== self.id && c.channelId !== self.id)
+      .map((c) => c.channelId)
+      .sort();
+  let spied = candidates()[0];
+  if (!spied) return { status: 'none' };
   if (!self.isAnswered()) await self.answer();
   const { rest } = host;
   const bridgeId = randomUUID();
@@ -131,9 +138,16 @@ export async function eavesdrop(
   let current: Snoop | undefined;
   const modes: EavesdropMode[] = [];
   let wanted = mode;
+  let nextWanted = false;
   let kick!: () => void;
   let kicked = new Promise<void>((resolve) => (kick = resolve));
   const unsubscribe = digits?.((d) => {
+    // `*`: the target's next call (when it has several), in the mode in use.
+    if (d === NEXT_CHANNEL_DIGIT) {
+      nextWanted = true;
+      kick();
+      return;
+    }
     const m = modeForDigit(d);
     if (m && m !== wanted) {
       wanted = m;
@@ -142,7 +156,7 @@ export async function eavesdrop(
   });
   try {
     try {
-      current = await startSnoop(host, chan.channelId, mode);
+      current = await startSnoop(host, spied, mode);
     } catch (err) {
       // The target's call ended before the snoop was made.
       if (err instanceof CallGoneError && !self.signal.aborted) return { status: 'none' };
@@ -154,7 +168,7 @@ export async function eavesdrop(
     await rest.call('bridges.create (eavesdrop)', (c) => c.bridges.create({ type: 'mixing,dtmf_events', bridgeId } as Parameters<typeof c.bridges.create>[0]));
     bridgeMade = true;
     await rest.call('bridges.addChannel (eavesdrop)', (c) => c.bridges.addChannel({ bridgeId, channel: [self.id, live.id] }));
-    self.log.info({ target: chan.channelId, mode, snoop: live.id }, 'eavesdropping');
+    self.log.info({ target: spied, mode, snoop: live.id }, 'eavesdropping');
     const selfGone = self.waitForHangup().then(
       () => 'over' as const,
       () => 'over' as const,
@@ -164,10 +178,19 @@ export async function eavesdrop(
       if (why === 'over') break;
       kicked = new Promise<void>((resolve) => (kick = resolve));
       const next = wanted;
-      if (next === live.mode) continue;
-      const fresh: Snoop | undefined = await startSnoop(host, chan.channelId, next).catch(() => undefined);
-      // The target's call is gone: so is the eavesdrop.
-      if (!fresh) break;
+      let channel = spied;
+      if (nextWanted) {
+        nextWanted = false;
+        const all = candidates();
+        channel = all.find((id) => id > spied) ?? all[0] ?? spied;
+      }
+      if (next === live.mode && channel === spied) continue;
+      const fresh: Snoop | undefined = await startSnoop(host, channel, next).catch(() => undefined);
+      // The spied call is gone (a mode switch: so is the eavesdrop); another call that just ended: stay.
+      if (!fresh) {
+        if (channel === spied) break;
+        continue;
+      }
       try {
         await rest.call('bridges.addChannel (eavesdrop)', (c) => c.bridges.addChannel({ bridgeId, channel: [fresh.id] }));
       } catch (err) {
@@ -177,8 +200,14 @@ export async function eavesdrop(
       const old = live;
       current = live = fresh;
       await stopSnoop(host, old);
-      modes.push(next);
-      self.log.info({ target: chan.channelId, mode: next, snoop: fresh.id }, 'eavesdrop mode changed');
+      if (channel !== spied) {
+        spied = channel;
+        self.log.info({ target: channel, mode: next, snoop: fresh.id }, 'eavesdrop target changed');
+      }
+      if (next !== modes[modes.length - 1]) {
+        modes.push(next);
+        self.log.info({ target: channel, mode: next, snoop: fresh.id }, 'eavesdrop mode changed');
+      }
     }
     return { status: 'ended', modes };
   } catch (err) {

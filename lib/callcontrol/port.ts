@@ -222,8 +222,9 @@ export interface CallControl {
    * Listens to the active call of `target` (a snoop on its device's channel, bridged with this call):
    * `listen` hears both parties, `whisper` is also heard by the target device, `whisper_other` by the other
    * party only, `full` by both parties. `mode` is the starting mode; the eavesdropper's DTMF switches it
-   * (lib/crosscall/eavesdrop.ts EAVESDROP_DIGITS); `modes` lists the modes used, in order.
-   * Resolves when this call or the target's call ends; `none` at once when the target has no active call.
+   * (lib/crosscall/eavesdrop.ts EAVESDROP_DIGITS), and `*` moves to the target's next answered call when it
+   * has several; `modes` lists the modes used, in order.
+   * Resolves when this call or the call listened to ends; `none` at once when the target has no active call.
    */
   eavesdrop(target: CallTarget, mode: EavesdropMode): Promise<{ status: 'none' | 'ended'; modes?: EavesdropMode[] }>;
   /** How many calls of `target`'s devices ring / are answered now (this call excluded). */

@@ -1,9 +1,13 @@
 // Eavesdrop modes and Kazoo's in-call DTMF control. Kazoo eavesdrops with DTMF enabled on the media server
 // (FreeSWITCH `eavesdrop` with eavesdrop_enable_dtmf), whose digits are: 0 listen again, 1 speak with the
-// other half, 2 speak with the target ("the uuid"), 3 three-way. `*` (next channel) is not done here.
+// other half, 2 speak with the target ("the uuid"), 3 three-way, `*` the next channel (here: the target's
+// next answered call, when it has several).
 import type { EavesdropMode } from '../callcontrol/port.ts';
 
 export const EAVESDROP_MODES: readonly EavesdropMode[] = ['listen', 'whisper', 'whisper_other', 'full'];
+
+/** While eavesdropping: move to the target's next call. */
+export const NEXT_CHANNEL_DIGIT = '*';
 
 /** Digit → mode while eavesdropping. */
 export const EAVESDROP_DIGITS: Readonly<Record<string, EavesdropMode>> = {

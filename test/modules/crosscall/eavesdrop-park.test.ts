@@ -88,6 +88,52 @@ describe('cross-call: eavesdrop and park (real calls)', function () {
     await caller.hangup();
   });
 
+  it('eavesdrop: `*` moves to the target user\'s next call and back, keeping the mode; alone, `*` changes nothing', async () => {
+    const user = await h.doc('users', { first_name: 'Two', last_name: 'Calls' });
+    const desk = await phone(h, 'answer', { owner_id: user });
+    const soft = await phone(h, 'answer', { owner_id: user });
+    const boss = await phone(h, 'answer');
+    const first = await h.call(await h.callflow({ module: 'device', data: { id: desk.id } }));
+    await first.waitUp();
+    const spied = () => {
+      const lines = h.logs.filter((l) => l.call === spy.peerId && (l.msg === 'eavesdropping' || l.msg === 'eavesdrop target changed'));
+      return lines.map((l) => String(l.target));
+    };
+    const spy = await callFrom(h, boss, await h.callflow({ module: 'eavesdrop', data: { user_id: user, approved_device_id: boss.id, mode: 'whisper' } }));
+    await until('snooping', async () => (await snoopWith(spy.peerId)) !== undefined);
+    const deskLeg = legsRung(h, first.peerId)[0].channel;
+    expect(spied()).to.deep.equal([deskLeg]);
+    // One call only: `*` stays on it.
+    await spy.sendDtmf('*');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(spied()).to.deep.equal([deskLeg]);
+
+    const second = await h.call(await h.callflow({ module: 'device', data: { id: soft.id } }));
+    await second.waitUp();
+    const softLeg = legsRung(h, second.peerId)[0].channel;
+    await spy.sendDtmf('*');
+    await until('on the second call', () => spied().length === 2);
+    expect(spied()).to.deep.equal([deskLeg, softLeg]);
+    // The snoop in the eavesdropper's bridge now spies on the soft phone's call (Asterisk names it after its id).
+    await until('the snoop follows', async () => (await snoopWith(spy.peerId))?.name.startsWith(`Snoop/${softLeg}-`) === true);
+    await spy.sendDtmf('*');
+    await until('back on the first call', () => spied().length === 3);
+    expect(spied()[2]).to.equal(deskLeg);
+    await until('the snoop is back', async () => (await snoopWith(spy.peerId))?.name.startsWith(`Snoop/${deskLeg}-`) === true);
+    // Both calls went on undisturbed.
+    expect(await together(h, first.peerId, deskLeg)).to.equal(true);
+    expect(await together(h, second.peerId, softLeg)).to.equal(true);
+    await spy.hangup();
+    await spy.waitEnded();
+    const rec = await h.record(spy.peerId);
+    // The mode stayed whisper across the moves.
+    expect(rec.trace[0].reason).to.equal('eavesdropped (whisper)');
+    const moves = h.logs.filter((l) => l.call === spy.peerId && l.msg === 'eavesdrop target changed');
+    expect(moves.map((l) => l.mode)).to.deep.equal(['whisper', 'whisper']);
+    await first.hangup();
+    await second.hangup();
+  });
+
   it('eavesdrop: no approval field → refused; target idle → pickup-no_channels', async () => {
     const target = await phone(h, 'answer');
     const boss = await phone(h, 'answer');
