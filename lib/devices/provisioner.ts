@@ -87,15 +87,24 @@ export function createAriDeviceProvisioner(opts: {
     return endpoint;
   }
 
+  /** Whether Asterisk has object `type`/`id` with every one of `fields` as given. */
+  async function holds(type: 'auth' | 'aor', id: string, fields: Record<string, string>): Promise<boolean> {
+    const existing = await pjsip.getPjsipObject?.(type, id);
+    // Asterisk answers booleans as true/false whatever they were set with (yes/no).
+    const norm = (v: string | undefined) => (v === 'yes' ? 'true' : v === 'no' ? 'false' : v);
+    return existing !== undefined && Object.entries(fields).every(([k, v]) => norm(existing[k]) === norm(v));
+  }
+
   async function push(device: DeviceLike): Promise<'pushed' | 'removed'> {
     const objects = pjsipObjectsFor(device, { mailboxes: await mailboxesOf(device), app: opts.app });
     if (!objects) {
       await remove(device);
       return 'removed';
     }
-    // Referenced objects first: the endpoint names its auth and aor.
-    await pjsip.pushPjsipObject('auth', objects.id, objects.auth);
-    await pjsip.pushPjsipObject('aor', objects.id, objects.aor);
+    // Referenced objects first: the endpoint names its auth and aor. An aor or auth Asterisk already has as
+    // wanted is left alone: replacing the aor makes its registered contacts vanish from it for a moment.
+    if (!(await holds('auth', objects.id, objects.auth))) await pjsip.pushPjsipObject('auth', objects.id, objects.auth);
+    if (!(await holds('aor', objects.id, objects.aor))) await pjsip.pushPjsipObject('aor', objects.id, objects.aor);
     await pjsip.pushPjsipObject('endpoint', objects.id, await endpointUpdate(objects.id, objects.endpoint));
     return 'pushed';
   }
