@@ -10,13 +10,12 @@
 //   await load.run('bench-bare', '8800001', { seconds: 10, rate: 150 })     // open loop at a fixed rate
 //   await load.close()
 import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { PjsipConfig } from '../lib/asterisk/index.ts';
+import { stackRoot } from '../lib/cli/local-stack.ts';
 
 const FROM = '<sip:[ep]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]';
 const SCENARIO = `<?xml version="1.0" encoding="ISO-8859-1" ?>
@@ -98,8 +97,7 @@ export class SippLoad {
 
   /** Needs root and the local stack's chroot (with SIPp in it). */
   static async create(pjsip: PjsipConfig): Promise<SippLoad> {
-    const stack = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../asterisk/stack.sh');
-    const root = process.env.ARIFLOW_STACK_ROOT ?? execFileSync('bash', [stack, 'root'], { encoding: 'utf8' }).trim();
+    const root = stackRoot();
     if (process.getuid?.() !== 0 || !fs.existsSync(path.join(root, 'usr/bin/sipp'))) {
       throw new Error(`the calls benchmark runs SIPp inside the local stack (${root}) and needs root`);
     }

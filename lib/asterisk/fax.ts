@@ -3,8 +3,9 @@
 // for both halves; its ;1 half enters the app and is bridged with the caller, its ;2 half runs ReceiveFAX into
 // the file and then reports <status>|<pages>|<error> in a user event (also from `h` when the call ends first).
 // ARI subscribes the originating app to both halves of a Local channel, so that event arrives as a
-// ChannelUserevent of ;2 (the app filters ChannelVarset out: see connection.ts). The file is written by Asterisk straight into the media folder it shares with
-// ariflow (same path in the local chroot and in docker-compose's shared volume).
+// ChannelUserevent of ;2 (the app filters ChannelVarset out: see connection.ts). The file is written by Asterisk
+// straight into the media folder it shares with ariflow (same path in the local chroot and in docker-compose's
+// shared volume).
 // A fax machine that calls announces itself with CNG (1100 Hz, 0.5 s every 3 s): with timeoutSec, res_tonedetect
 // listens for it on what the bridge sends to ;1, and no CNG in time ends the session (`timeout`).
 import { randomUUID } from 'node:crypto';

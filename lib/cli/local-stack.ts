@@ -32,3 +32,9 @@ export function useLocalStack(): { started: boolean } {
 export function stopLocalStack() {
   execFileSync('bash', [stackScript, 'down'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
+
+/** The local stack's chroot (ARIFLOW_STACK_ROOT, else what `stack.sh root` prints), for tools run inside it. */
+export function stackRoot(): string {
+  if (process.env.ARIFLOW_STACK_ROOT) return process.env.ARIFLOW_STACK_ROOT;
+  return execFileSync('bash', [stackScript, 'root'], { encoding: 'utf8' }).trim();
+}

@@ -26,9 +26,8 @@ import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { stackRoot } from '../../lib/cli/local-stack.ts';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface PhoneEvent {
   event: true;
@@ -47,10 +46,7 @@ interface Response {
   data: string;
 }
 
-export function stackRoot(): string {
-  if (process.env.ARIFLOW_STACK_ROOT) return process.env.ARIFLOW_STACK_ROOT;
-  return execFileSync('bash', [path.join(repo, 'asterisk/stack.sh'), 'root'], { encoding: 'utf8' }).trim();
-}
+export { stackRoot };
 
 /** True when this process can run `tool` inside the local stack's chroot (root, a stack, the binary in it). */
 export function stackToolAvailable(tool: 'baresip' | 'sipp'): boolean {

@@ -1,13 +1,12 @@
 // Where the TTS tests find espeak-ng/sox and a media folder Asterisk shares: the local stack's chroot
 // (ARIFLOW_STACK_ROOT, else `asterisk/stack.sh root`) unless the binaries are on PATH (Docker image).
 import { execFileSync } from 'node:child_process';
+import { stackRoot as localStackRoot } from '../../lib/cli/local-stack.ts';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 function onPath(bin: string): boolean {
   return (process.env.PATH ?? '').split(':').some((d) => d && existsSync(path.join(d, bin)));
@@ -20,7 +19,7 @@ export function stackRoot(): string | undefined {
   if (root !== null) return root;
   if (process.env.ARIFLOW_STACK_ROOT) root = process.env.ARIFLOW_STACK_ROOT;
   else if (onPath('espeak-ng') && onPath('sox')) root = undefined;
-  else root = execFileSync('bash', [path.join(repo, 'asterisk/stack.sh'), 'root'], { encoding: 'utf8' }).trim();
+  else root = localStackRoot();
   if (root && !existsSync(path.join(root, 'usr/bin/espeak-ng'))) throw new Error(`no espeak-ng in the stack chroot ${root}: run asterisk/stack.sh up`);
   return root;
 }
