@@ -100,7 +100,7 @@ describe('cross-call: eavesdrop and park (real calls)', function () {
       return lines.map((l) => String(l.target));
     };
     const spy = await callFrom(h, boss, await h.callflow({ module: 'eavesdrop', data: { user_id: user, approved_device_id: boss.id, mode: 'whisper' } }));
-    await until('snooping', async () => (await snoopWith(spy.peerId)) !== undefined);
+    await until('snooping', async () => (await snoopWith(spy.peerId)) !== undefined && spied().length === 1);
     const deskLeg = legsRung(h, first.peerId)[0].channel;
     expect(spied()).to.deep.equal([deskLeg]);
     // One call only: `*` stays on it.
